@@ -1,0 +1,57 @@
+#pragma once
+// Elimination orders for exact inference, chosen by greedy heuristics on the interaction graph.
+// Ordering is a stage of its own (as in GTSAM): it sees only scopes and cardinalities, never numbers.
+#include <pgm/core/variable.hpp>
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace pgm {
+
+enum class EliminationHeuristic {
+  min_degree,         // fewest neighbours
+  min_fill,           // fewest fill-in edges
+  weighted_min_fill,  // fill-in edges weighted by the product of the endpoints' cardinalities
+  automatic,          // run all of the above and keep the cheapest by estimated cost
+};
+
+[[nodiscard]] std::string_view to_string(EliminationHeuristic h);
+
+class EliminationOrder {
+ public:
+  // Orders `eliminate` (a subset of the variables appearing in `scopes`; variables in the scopes but
+  // not in `eliminate` stay to the end and are never eliminated) for the factor scopes given.
+  // `cardinalities` is indexed by VariableId.
+  [[nodiscard]] static EliminationOrder find(std::span<const std::vector<VariableId>> scopes,
+                                             std::span<const std::size_t> cardinalities,
+                                             std::span<const VariableId> eliminate,
+                                             EliminationHeuristic heuristic = EliminationHeuristic::automatic);
+
+  // Evaluates a given order on the same inputs (for user-supplied orders and tests).
+  [[nodiscard]] static EliminationOrder evaluate(std::span<const std::vector<VariableId>> scopes,
+                                                 std::span<const std::size_t> cardinalities,
+                                                 std::vector<VariableId> order,
+                                                 EliminationHeuristic heuristic = EliminationHeuristic::min_fill);
+
+  [[nodiscard]] const std::vector<VariableId>& order() const noexcept { return order_; }
+  // Largest clique size minus one over the elimination (treewidth of this triangulation).
+  [[nodiscard]] std::size_t induced_width() const noexcept { return width_; }
+  // Largest clique table (product of cardinalities), and the sum over all cliques formed: the
+  // estimated cost used to compare heuristics. Saturates at the largest double.
+  [[nodiscard]] double max_clique_size() const noexcept { return max_clique_; }
+  [[nodiscard]] double total_cost() const noexcept { return total_cost_; }
+  [[nodiscard]] EliminationHeuristic heuristic() const noexcept { return heuristic_; }
+  // The clique formed when eliminating order()[i]: that variable and its neighbours at that time.
+  [[nodiscard]] const std::vector<std::vector<VariableId>>& cliques() const noexcept { return cliques_; }
+
+ private:
+  std::vector<VariableId> order_;
+  std::vector<std::vector<VariableId>> cliques_;
+  std::size_t width_ = 0;
+  double max_clique_ = 1;
+  double total_cost_ = 0;
+  EliminationHeuristic heuristic_ = EliminationHeuristic::automatic;
+};
+
+}  // namespace pgm

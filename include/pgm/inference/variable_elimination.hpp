@@ -1,0 +1,65 @@
+#pragma once
+// Exact inference by variable elimination on a discrete Bayesian or Markov network.
+// Queries are const and keep no evidence state: one engine can serve many threads and queries.
+// For Bayesian networks, barren nodes (neither ancestors of targets nor of evidence) are pruned
+// before anything is multiplied, and evidence is applied by reducing factors.
+#include <pgm/core/factor.hpp>
+#include <pgm/inference/elimination_order.hpp>
+#include <pgm/model/bayesian_network.hpp>
+#include <pgm/model/markov_network.hpp>
+
+#include <span>
+#include <vector>
+
+namespace pgm {
+
+struct VariableEliminationOptions {
+  EliminationHeuristic heuristic = EliminationHeuristic::automatic;
+  bool prune_barren = true;  // Bayesian networks only
+};
+
+// The result of a query: the normalised posterior over the targets and the evidence probability.
+struct Posterior {
+  Factor distribution;               // over the targets (canonical sorted order), sums to 1
+  double probability_of_evidence;    // P(e) for BNs; Z of the reduced model for MNs (may be inf/0)
+  double log_probability_of_evidence;  // natural log, finite even when the plain value is not
+};
+
+class VariableElimination {
+ public:
+  // The model must outlive the engine.
+  explicit VariableElimination(const BayesianNetwork& bn, VariableEliminationOptions options = {});
+  explicit VariableElimination(const MarkovNetwork& mn, VariableEliminationOptions options = {});
+
+  [[nodiscard]] const VariableSet& variables() const noexcept { return *variables_; }
+
+  // Joint posterior P(targets | evidence). Evidence on a target gives the point distribution there.
+  // QueryError on empty or repeated targets or unknown ids; ZeroProbabilityEvidence when P(e) = 0.
+  [[nodiscard]] Posterior joint(std::span<const VariableId> targets, const Evidence& evidence) const;
+  // P(target | evidence) for one target.
+  [[nodiscard]] Factor marginal(VariableId target, const Evidence& evidence) const;
+  // One marginal per target, in the order given.
+  [[nodiscard]] std::vector<Factor> marginals(std::span<const VariableId> targets, const Evidence& evidence) const;
+  // P(evidence) (for a Markov network: the partition function of the model reduced by the evidence),
+  // and its natural log. Never throws ZeroProbabilityEvidence: returns 0 / -inf.
+  [[nodiscard]] double probability_of_evidence(const Evidence& evidence) const;
+  [[nodiscard]] double log_probability_of_evidence(const Evidence& evidence) const;
+
+  // The elimination order the engine would use with no evidence and no targets (all variables).
+  [[nodiscard]] EliminationOrder full_order() const;
+
+ private:
+  // Eliminates everything except `keep`; returns the unnormalised product over keep and log scale.
+  [[nodiscard]] std::pair<Factor, double> eliminate(std::span<const VariableId> keep, const Evidence& evidence) const;
+
+  const VariableSet* variables_;
+  const BayesianNetwork* bn_ = nullptr;
+  const std::vector<Factor>* factors_;
+  VariableEliminationOptions options_;
+};
+
+// Validates evidence against a variable set (ids and state indices in range, no conflicting
+// repeats), returning it sorted by id. QueryError otherwise.
+[[nodiscard]] Evidence checked_evidence(const VariableSet& vars, Evidence evidence);
+
+}  // namespace pgm

@@ -1,0 +1,81 @@
+#pragma once
+// A discrete Bayesian network: variables, a DAG, and one conditional probability table per node.
+// Immutable once built; BayesianNetworkBuilder validates everything in build().
+#include <pgm/core/factor.hpp>
+#include <pgm/core/variable.hpp>
+#include <pgm/graph/dag.hpp>
+
+#include <span>
+#include <string>
+#include <vector>
+
+namespace pgm {
+
+// Column sums of a CPT must be within this of 1 (validation on load and build).
+inline constexpr double kCptSumTolerance = 1e-6;
+
+class BayesianNetwork {
+ public:
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  [[nodiscard]] std::size_t size() const noexcept { return variables_.size(); }
+  [[nodiscard]] const VariableSet& variables() const noexcept { return variables_; }
+  [[nodiscard]] const Variable& variable(VariableId v) const { return variables_[v]; }
+  [[nodiscard]] VariableId id(std::string_view name) const { return variables_.id(name); }
+  [[nodiscard]] const Dag& graph() const noexcept { return dag_; }
+  // Parents in the order the CPT was given (the order of `parents:` in YAML).
+  [[nodiscard]] std::span<const VariableId> parents(VariableId v) const { return parents_[v]; }
+  [[nodiscard]] std::span<const VariableId> children(VariableId v) const { return dag_.children(v); }
+  // P(v | parents(v)) as a factor over {v} ∪ parents(v).
+  [[nodiscard]] const Factor& cpt(VariableId v) const { return cpts_[v]; }
+  [[nodiscard]] const std::vector<Factor>& cpts() const noexcept { return cpts_; }
+  // The CPT as a flat table: parent configurations row-major (first parent slowest), child fastest.
+  [[nodiscard]] std::vector<double> cpt_table(VariableId v) const;
+  // Number of free parameters: sum over nodes of (states - 1) * parent configurations.
+  [[nodiscard]] std::size_t parameter_count() const;
+  [[nodiscard]] Evidence evidence(std::span<const std::pair<std::string, std::string>> assignments) const {
+    return variables_.evidence(assignments);
+  }
+
+ private:
+  friend class BayesianNetworkBuilder;
+  std::string name_;
+  VariableSet variables_;
+  Dag dag_;
+  std::vector<std::vector<VariableId>> parents_;
+  std::vector<Factor> cpts_;
+};
+
+class BayesianNetworkBuilder {
+ public:
+  explicit BayesianNetworkBuilder(std::string name = {});
+
+  // ModelError on duplicate names or states.
+  VariableId add_variable(std::string name, std::vector<std::string> states);
+  VariableId add_variable(Variable v) { return add_variable(std::move(v.name), std::move(v.states)); }
+  [[nodiscard]] const VariableSet& variables() const noexcept { return variables_; }
+
+  // table: parent configurations row-major (first parent slowest), child states fastest.
+  // ModelError on an unknown id, a repeated parent, a duplicate CPT or a wrong table size.
+  void set_cpt(VariableId child, std::vector<VariableId> parents, std::vector<double> table);
+
+  // Rescale each CPT column to sum to exactly 1 when it is within `tolerance` (default: reject
+  // columns off by more than kCptSumTolerance, and leave the others as given).
+  BayesianNetworkBuilder& renormalize(bool on) { renormalize_ = on; return *this; }
+  BayesianNetworkBuilder& tolerance(double t) { tolerance_ = t; return *this; }
+
+  // Checks: every variable has a CPT; entries finite and in [0, 1]; every column sums to 1 within
+  // tolerance (the message names the parent configuration); the graph is acyclic (the message
+  // spells the cycle). Throws ModelError.
+  [[nodiscard]] BayesianNetwork build() &&;
+
+ private:
+  std::string name_;
+  VariableSet variables_;
+  std::vector<std::vector<VariableId>> parents_;
+  std::vector<std::vector<double>> tables_;
+  std::vector<bool> has_cpt_;
+  bool renormalize_ = false;
+  double tolerance_ = kCptSumTolerance;
+};
+
+}  // namespace pgm

@@ -1,0 +1,91 @@
+#include <pgm/core/error.hpp>
+#include <pgm/core/variable.hpp>
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace pgm {
+
+std::string join_names(std::span<const std::string> names, std::size_t limit) {
+  std::string s;
+  for (std::size_t i = 0; i < names.size() && i < limit; ++i) {
+    if (i) s += ", ";
+    s += names[i];
+  }
+  if (names.size() > limit) s += ", ... (" + std::to_string(names.size()) + " in all)";
+  return s;
+}
+
+std::optional<std::size_t> Variable::find_state(std::string_view state) const {
+  for (std::size_t i = 0; i < states.size(); ++i)
+    if (states[i] == state) return i;
+  return std::nullopt;
+}
+
+std::size_t Variable::state_index(std::string_view state) const {
+  if (auto i = find_state(state)) return *i;
+  throw QueryError("variable '" + name + "' has no state '" + std::string(state) + "'; its states are: " +
+                   join_names(states));
+}
+
+VariableId VariableSet::add(Variable v) {
+  if (v.name.empty()) throw ModelError("a variable has an empty name");
+  if (by_name_.count(v.name)) throw ModelError("variable '" + v.name + "' is declared twice");
+  if (v.states.empty()) throw ModelError("variable '" + v.name + "' has no states");
+  std::unordered_set<std::string> seen;
+  for (const auto& s : v.states) {
+    if (!seen.insert(s).second)
+      throw ModelError("variable '" + v.name + "' lists state '" + s + "' twice");
+  }
+  const auto id = static_cast<VariableId>(variables_.size());
+  by_name_.emplace(v.name, id);
+  variables_.push_back(std::move(v));
+  return id;
+}
+
+std::vector<std::size_t> VariableSet::cardinalities() const {
+  std::vector<std::size_t> c(variables_.size());
+  for (std::size_t i = 0; i < c.size(); ++i) c[i] = variables_[i].states.size();
+  return c;
+}
+
+std::optional<VariableId> VariableSet::find(std::string_view name) const {
+  auto it = by_name_.find(std::string(name));
+  if (it == by_name_.end()) return std::nullopt;
+  return it->second;
+}
+
+VariableId VariableSet::id(std::string_view name) const {
+  if (auto i = find(name)) return *i;
+  std::vector<std::string> names;
+  names.reserve(variables_.size());
+  for (const auto& v : variables_) names.push_back(v.name);
+  throw QueryError("unknown variable '" + std::string(name) + "'; the model's variables are: " + join_names(names));
+}
+
+std::vector<VariableId> VariableSet::ids(std::span<const std::string> names) const {
+  std::vector<VariableId> out;
+  out.reserve(names.size());
+  for (const auto& n : names) out.push_back(id(n));
+  return out;
+}
+
+Evidence VariableSet::evidence(std::span<const std::pair<std::string, std::string>> assignments) const {
+  Evidence e;
+  for (const auto& [name, state] : assignments) {
+    const VariableId v = id(name);
+    const std::size_t s = variables_[v].state_index(state);
+    auto it = std::find_if(e.begin(), e.end(), [v](const auto& p) { return p.first == v; });
+    if (it != e.end()) {
+      if (it->second != s)
+        throw QueryError("evidence gives variable '" + name + "' two different states: '" +
+                         variables_[v].states[it->second] + "' and '" + state + "'");
+      continue;
+    }
+    e.emplace_back(v, s);
+  }
+  std::sort(e.begin(), e.end());
+  return e;
+}
+
+}  // namespace pgm

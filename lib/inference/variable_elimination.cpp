@@ -1,0 +1,200 @@
+#include <pgm/core/error.hpp>
+#include <pgm/inference/variable_elimination.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace pgm {
+
+Evidence checked_evidence(const VariableSet& vars, Evidence evidence) {
+  std::sort(evidence.begin(), evidence.end());
+  for (std::size_t i = 0; i < evidence.size(); ++i) {
+    const auto [v, s] = evidence[i];
+    if (v >= vars.size()) throw QueryError("evidence names variable id " + std::to_string(v) + ", but the model has " + std::to_string(vars.size()) + " variables");
+    if (s >= vars[v].cardinality())
+      throw QueryError("evidence gives variable '" + vars[v].name + "' state index " + std::to_string(s) +
+                       "; its states are: " + join_names(vars[v].states));
+    if (i > 0 && evidence[i - 1].first == v) {
+      if (evidence[i - 1].second != s)
+        throw QueryError("evidence gives variable '" + vars[v].name + "' two different states");
+    }
+  }
+  evidence.erase(std::unique(evidence.begin(), evidence.end()), evidence.end());
+  return evidence;
+}
+
+namespace {
+
+std::string describe(const VariableSet& vars, const Evidence& e) {
+  if (e.empty()) return "(no evidence)";
+  std::string s;
+  for (std::size_t i = 0; i < e.size(); ++i) s += (i ? ", " : "") + vars[e[i].first].name + "=" + vars[e[i].first].states[e[i].second];
+  return s;
+}
+
+bool observed(const Evidence& e, VariableId v) {
+  auto it = std::lower_bound(e.begin(), e.end(), v, [](const auto& p, VariableId x) { return p.first < x; });
+  return it != e.end() && it->first == v;
+}
+
+// Point mass on the observed state of v.
+Factor indicator(const VariableSet& vars, VariableId v, std::size_t state) {
+  std::vector<double> t(vars[v].cardinality(), 0.0);
+  t[state] = 1.0;
+  return Factor({v}, {vars[v].cardinality()}, std::move(t));
+}
+
+}  // namespace
+
+VariableElimination::VariableElimination(const BayesianNetwork& bn, VariableEliminationOptions options)
+    : variables_(&bn.variables()), bn_(&bn), factors_(&bn.cpts()), options_(options) {}
+
+VariableElimination::VariableElimination(const MarkovNetwork& mn, VariableEliminationOptions options)
+    : variables_(&mn.variables()), factors_(&mn.factors()), options_(options) {}
+
+std::pair<Factor, double> VariableElimination::eliminate(std::span<const VariableId> keep, const Evidence& evidence) const {
+  const VariableSet& vars = *variables_;
+  // Relevance: in a Bayesian network, a node that is neither an ancestor of a query nor of an
+  // evidence variable is barren — its CPT sums to one over it and can be dropped unseen.
+  std::vector<const Factor*> relevant;
+  relevant.reserve(factors_->size());
+  if (bn_ && options_.prune_barren) {
+    std::vector<VariableId> roots(keep.begin(), keep.end());
+    for (const auto& [v, s] : evidence) roots.push_back(v);
+    const auto mask = bn_->graph().ancestral_mask(roots);
+    for (VariableId v = 0; v < vars.size(); ++v)
+      if (mask[v]) relevant.push_back(&(*factors_)[v]);
+  } else {
+    for (const auto& f : *factors_) relevant.push_back(&f);
+  }
+
+  std::vector<Factor> pool;
+  pool.reserve(relevant.size());
+  for (const Factor* f : relevant) pool.push_back(reduce(*f, evidence));
+
+  std::vector<bool> is_keep(vars.size(), false);
+  for (VariableId v : keep) is_keep[v] = true;
+  std::vector<bool> in_scope(vars.size(), false);
+  std::vector<std::vector<VariableId>> scopes;
+  scopes.reserve(pool.size());
+  for (const auto& f : pool) {
+    scopes.push_back(f.variables());
+    for (VariableId v : f.variables()) in_scope[v] = true;
+  }
+  std::vector<VariableId> to_eliminate;
+  for (VariableId v = 0; v < vars.size(); ++v)
+    if (in_scope[v] && !is_keep[v]) to_eliminate.push_back(v);
+
+  double log_scale = 0.0;
+  // In a Markov network, a free variable in no factor multiplies Z by its number of states.
+  if (!bn_)
+    for (VariableId v = 0; v < vars.size(); ++v)
+      if (!in_scope[v] && !is_keep[v] && !observed(evidence, v)) log_scale += std::log(static_cast<double>(vars[v].cardinality()));
+
+  const auto cards = vars.cardinalities();
+  const EliminationOrder order = EliminationOrder::find(scopes, cards, to_eliminate, options_.heuristic);
+
+  // Bucket elimination with factors indexed by variable; removed factors are tombstoned.
+  std::vector<std::vector<std::size_t>> by_var(vars.size());
+  std::vector<bool> alive(pool.size(), true);
+  for (std::size_t i = 0; i < pool.size(); ++i)
+    for (VariableId v : pool[i].variables()) by_var[v].push_back(i);
+
+  std::vector<Factor> bucket;
+  for (VariableId v : order.order()) {
+    bucket.clear();
+    for (std::size_t i : by_var[v])
+      if (alive[i]) {
+        bucket.push_back(std::move(pool[i]));
+        alive[i] = false;
+      }
+    if (bucket.empty()) continue;
+    Factor msg = sum_out(multiply_all(bucket), v);
+    // Rescale by the largest entry so long chains of products neither underflow nor overflow;
+    // the scale is carried in log space.
+    const double m = msg.max();
+    if (m > 0.0 && (m < 1e-100 || m > 1e100)) {
+      msg = scale(msg, 1.0 / m);
+      log_scale += std::log(m);
+    }
+    const std::size_t idx = pool.size();
+    for (VariableId u : msg.variables()) by_var[u].push_back(idx);
+    pool.push_back(std::move(msg));
+    alive.push_back(true);
+  }
+  std::vector<Factor> rest;
+  for (std::size_t i = 0; i < pool.size(); ++i)
+    if (alive[i]) rest.push_back(std::move(pool[i]));
+  Factor result = multiply_all(rest);
+  // Free targets that no factor mentions (possible in Markov networks) are uniform there.
+  std::vector<VariableId> missing;
+  for (VariableId v : keep)
+    if (!result.contains(v)) missing.push_back(v);
+  if (!missing.empty()) result = multiply(result, Factor::constant(vars, missing, 1.0));
+  return {std::move(result), log_scale};
+}
+
+Posterior VariableElimination::joint(std::span<const VariableId> targets, const Evidence& evidence_in) const {
+  const VariableSet& vars = *variables_;
+  if (targets.empty()) throw QueryError("a query needs at least one target variable");
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (targets[i] >= vars.size()) throw QueryError("target variable id " + std::to_string(targets[i]) + " is out of range");
+    for (std::size_t j = 0; j < i; ++j)
+      if (targets[j] == targets[i]) throw QueryError("target '" + vars[targets[i]].name + "' is listed twice");
+  }
+  const Evidence evidence = checked_evidence(vars, evidence_in);
+  std::vector<VariableId> free;
+  for (VariableId t : targets)
+    if (!observed(evidence, t)) free.push_back(t);
+
+  auto [f, log_scale] = eliminate(free, evidence);
+  const double total = f.sum();
+  if (!(total > 0.0) || !std::isfinite(total)) {
+    if (total == 0.0)
+      throw ZeroProbabilityEvidence("the evidence " + describe(vars, evidence) + " has probability zero under the model; no posterior exists");
+    throw NumericalError("the unnormalised posterior is not finite");
+  }
+  Posterior p{normalize(f), 0.0, std::log(total) + log_scale};
+  p.probability_of_evidence = std::exp(p.log_probability_of_evidence);
+  for (VariableId t : targets)
+    if (observed(evidence, t)) {
+      auto it = std::lower_bound(evidence.begin(), evidence.end(), t, [](const auto& q, VariableId x) { return q.first < x; });
+      p.distribution = multiply(p.distribution, indicator(vars, t, it->second));
+    }
+  return p;
+}
+
+Factor VariableElimination::marginal(VariableId target, const Evidence& evidence) const {
+  const VariableId t[1] = {target};
+  return joint(t, evidence).distribution;
+}
+
+std::vector<Factor> VariableElimination::marginals(std::span<const VariableId> targets, const Evidence& evidence) const {
+  std::vector<Factor> out;
+  out.reserve(targets.size());
+  for (VariableId t : targets) out.push_back(marginal(t, evidence));
+  return out;
+}
+
+double VariableElimination::log_probability_of_evidence(const Evidence& evidence_in) const {
+  const Evidence evidence = checked_evidence(*variables_, evidence_in);
+  auto [f, log_scale] = eliminate({}, evidence);
+  const double total = f.sum();
+  if (total <= 0.0) return -std::numeric_limits<double>::infinity();
+  return std::log(total) + log_scale;
+}
+
+double VariableElimination::probability_of_evidence(const Evidence& evidence) const {
+  return std::exp(log_probability_of_evidence(evidence));
+}
+
+EliminationOrder VariableElimination::full_order() const {
+  std::vector<std::vector<VariableId>> scopes;
+  for (const auto& f : *factors_) scopes.push_back(f.variables());
+  std::vector<VariableId> all(variables_->size());
+  for (VariableId v = 0; v < all.size(); ++v) all[v] = v;
+  return EliminationOrder::find(scopes, variables_->cardinalities(), all, options_.heuristic);
+}
+
+}  // namespace pgm

@@ -1,0 +1,69 @@
+#include <pgm/core/error.hpp>
+#include <pgm/model/markov_network.hpp>
+
+#include <cmath>
+#include <sstream>
+
+namespace pgm {
+
+std::size_t MarkovNetwork::parameter_count() const {
+  std::size_t n = 0;
+  for (const auto& f : factors_) n += f.size();
+  return n;
+}
+
+MarkovNetworkBuilder::MarkovNetworkBuilder(std::string name) : name_(std::move(name)) {}
+
+VariableId MarkovNetworkBuilder::add_variable(std::string name, std::vector<std::string> states) {
+  return variables_.add(Variable{std::move(name), std::move(states)});
+}
+
+void MarkovNetworkBuilder::add_factor(std::vector<VariableId> scope, std::vector<double> values) {
+  const std::string which = "factor " + std::to_string(scopes_.size() + 1);
+  std::size_t expected = 1;
+  for (std::size_t i = 0; i < scope.size(); ++i) {
+    if (scope[i] >= variables_.size()) throw ModelError(which + " names an unknown variable id " + std::to_string(scope[i]));
+    for (std::size_t j = 0; j < i; ++j)
+      if (scope[j] == scope[i])
+        throw ModelError(which + " lists variable '" + variables_[scope[i]].name + "' twice in its scope");
+    expected *= variables_[scope[i]].cardinality();
+  }
+  if (values.size() != expected)
+    throw ModelError(which + " has " + std::to_string(values.size()) + " values; its scope needs " +
+                     std::to_string(expected));
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!std::isfinite(values[i]) || values[i] < 0.0) {
+      std::ostringstream os;
+      os.precision(17);
+      os << which << " has value " << values[i] << " at position " << i << "; factor values must be finite and non-negative";
+      throw ModelError(os.str());
+    }
+  }
+  scopes_.push_back(std::move(scope));
+  values_.push_back(std::move(values));
+}
+
+void MarkovNetworkBuilder::add_edge(VariableId u, VariableId v) {
+  if (u >= variables_.size() || v >= variables_.size()) throw ModelError("edge names an unknown variable id");
+  edges_.emplace_back(u, v);
+}
+
+MarkovNetwork MarkovNetworkBuilder::build() && {
+  if (variables_.empty()) throw ModelError("the network has no variables");
+  MarkovNetwork mn;
+  mn.name_ = std::move(name_);
+  mn.graph_ = UndirectedGraph(variables_.size());
+  for (const auto& s : scopes_) mn.graph_.add_clique(s);
+  for (auto [u, v] : edges_) mn.graph_.add_edge(u, v);
+  mn.factors_.reserve(scopes_.size());
+  for (std::size_t i = 0; i < scopes_.size(); ++i) {
+    std::vector<std::size_t> cards;
+    for (VariableId u : scopes_[i]) cards.push_back(variables_[u].cardinality());
+    mn.factors_.emplace_back(scopes_[i], std::move(cards), std::move(values_[i]));
+  }
+  mn.scopes_ = std::move(scopes_);
+  mn.variables_ = std::move(variables_);
+  return mn;
+}
+
+}  // namespace pgm
