@@ -283,7 +283,7 @@ namespace {
 
 // out[i] = op(a[...], b[...]) over the union scope.
 template <class Op>
-Factor combine(const Factor& a, const Factor& b, Op op) {
+void combine_into(const Factor& a, const Factor& b, Op op, Factor& r) {
   std::vector<VariableId> vars;
   std::vector<std::size_t> cards;
   scope_union(a, b, vars, cards);
@@ -293,7 +293,7 @@ Factor combine(const Factor& a, const Factor& b, Op op) {
     const std::size_t pb = b.position(vars[d]);
     st[d] = {pa < a.arity() ? a.strides()[pa] : 0, pb < b.arity() ? b.strides()[pb] : 0};
   }
-  Factor r = FactorAccess::make_zero(std::move(vars), std::move(cards));
+  if (r.variables() != vars || r.cardinalities() != cards) r = FactorAccess::make_zero(std::move(vars), std::move(cards));
   const auto w = make_walk<2>(r.cardinalities(), st);
   double* o = r.mutable_values().data();
   const double* av = a.values().data();
@@ -317,12 +317,18 @@ Factor combine(const Factor& a, const Factor& b, Op op) {
     }
     o += n;
   });
+}
+
+template <class Op>
+Factor combine(const Factor& a, const Factor& b, Op op) {
+  Factor r;
+  combine_into(a, b, op, r);
   return r;
 }
 
 // Folds the variables of `drop` out of f with `acc` (sum or max), starting from `init`.
 template <class Acc>
-Factor fold_out(const Factor& f, const std::vector<bool>& drop_pos, double init, Acc acc) {
+void fold_out_into(const Factor& f, const std::vector<bool>& drop_pos, double init, Acc acc, Factor& r) {
   std::vector<VariableId> vars;
   std::vector<std::size_t> cards;
   for (std::size_t d = 0; d < f.arity(); ++d) {
@@ -331,7 +337,7 @@ Factor fold_out(const Factor& f, const std::vector<bool>& drop_pos, double init,
       cards.push_back(f.cardinalities()[d]);
     }
   }
-  Factor r = FactorAccess::make_zero(vars, cards);
+  if (r.variables() != vars || r.cardinalities() != cards) r = FactorAccess::make_zero(vars, cards);
   std::fill(r.mutable_values().begin(), r.mutable_values().end(), init);
   // Walk the input in storage order; the output stride of a dropped dimension is 0.
   std::vector<std::array<std::size_t, 2>> st(f.arity());
@@ -358,6 +364,12 @@ Factor fold_out(const Factor& f, const std::vector<bool>& drop_pos, double init,
       for (std::size_t i = 0; i < n; ++i) y[i * so] = acc(y[i * so], x[i]);
     }
   });
+}
+
+template <class Acc>
+Factor fold_out(const Factor& f, const std::vector<bool>& drop_pos, double init, Acc acc) {
+  Factor r;
+  fold_out_into(f, drop_pos, init, acc, r);
   return r;
 }
 
@@ -370,6 +382,14 @@ Factor multiply(const Factor& a, const Factor& b) {
 }
 
 Factor operator*(const Factor& a, const Factor& b) { return multiply(a, b); }
+
+void multiply_into(const Factor& a, const Factor& b, Factor& out) {
+  if (&a == &out || &b == &out) {
+    out = multiply(a, b);
+    return;
+  }
+  combine_into(a, b, [](double x, double y) { return x * y; }, out);
+}
 
 Factor multiply_all(std::span<const Factor> factors) {
   if (factors.empty()) return Factor();
@@ -401,6 +421,47 @@ Factor sum_out(const Factor& f, std::span<const VariableId> vs) {
   }
   if (!any) return f;
   return fold_out(f, drop, 0.0, [](double s, double x) { return s + x; });
+}
+
+void sum_out_into(const Factor& f, std::span<const VariableId> vs, Factor& out) {
+  std::vector<bool> drop(f.arity(), false);
+  for (VariableId v : vs) {
+    const std::size_t p = f.position(v);
+    if (p < f.arity()) drop[p] = true;
+  }
+  fold_out_into(f, drop, 0.0, [](double s, double x) { return s + x; }, out);
+}
+
+Factor& Factor::operator*=(const Factor& b) {
+  if (b.arity() == 0) {
+    for (double& v : values_) v *= b.values_[0];
+    return *this;
+  }
+  std::vector<std::array<std::size_t, 1>> st(arity());
+  for (std::size_t d = 0; d < arity(); ++d) {
+    const std::size_t p = b.position(variables_[d]);
+    st[d] = {p < b.arity() ? b.strides_[p] : 0};
+  }
+  for (VariableId v : b.variables_)
+    if (!contains(v)) return *this = multiply(*this, b);
+  for (VariableId v : b.variables_)
+    if (cards_[position(v)] != b.cards_[b.position(v)]) throw ModelError("variable " + std::to_string(v) + " has different cardinalities in two factors");
+  const auto w = make_walk<1>(cards_, st);
+  double* o = values_.data();
+  const double* bv = b.values_.data();
+  const std::size_t n = w.inner;
+  const std::size_t sb = w.inner_stride[0];
+  for_each_run<1>(w, {0}, [&](const std::array<std::size_t, 1>& off) {
+    const double* y = bv + off[0];
+    if (sb == 1) {
+      for (std::size_t i = 0; i < n; ++i) o[i] *= y[i];
+    } else {
+      const double yv = *y;
+      for (std::size_t i = 0; i < n; ++i) o[i] *= yv;
+    }
+    o += n;
+  });
+  return *this;
 }
 
 Factor marginal(const Factor& f, std::span<const VariableId> keep) {

@@ -48,6 +48,10 @@ class Factor {
   // The table in another variable order (a permutation of variables()), row-major, last fastest.
   [[nodiscard]] std::vector<double> values_in_order(std::span<const VariableId> order) const;
 
+  // In-place product with a factor whose scope is a subset of this one's (no allocation: the usual
+  // case of multiplying a CPT or message into a clique table); falls back to multiply() otherwise.
+  Factor& operator*=(const Factor& b);
+
   friend bool operator==(const Factor&, const Factor&) = default;
 
  private:
@@ -62,6 +66,8 @@ class Factor {
 // Product over the union of scopes.
 [[nodiscard]] Factor multiply(const Factor& a, const Factor& b);
 [[nodiscard]] Factor operator*(const Factor& a, const Factor& b);
+// multiply() writing into `out`, reusing its storage when its scope already matches.
+void multiply_into(const Factor& a, const Factor& b, Factor& out);
 // Product of many factors (the identity for none), in an order that keeps intermediates small.
 [[nodiscard]] Factor multiply_all(std::span<const Factor> factors);
 // Division with the convention 0/0 = 0 (used by junction-tree message updates).
@@ -70,6 +76,8 @@ class Factor {
 // Sums out the given variables (those not in the scope are ignored).
 [[nodiscard]] Factor sum_out(const Factor& f, VariableId v);
 [[nodiscard]] Factor sum_out(const Factor& f, std::span<const VariableId> vs);
+// sum_out writing into `out`, reusing its storage (for repeated calibrations without allocation).
+void sum_out_into(const Factor& f, std::span<const VariableId> vs, Factor& out);
 // Keeps only `keep` (intersected with the scope), summing out the rest.
 [[nodiscard]] Factor marginal(const Factor& f, std::span<const VariableId> keep);
 // Maximises out one variable (max-product).
