@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs pgm's build dependencies from Debian packages (idempotent; uses sudo when not root).
+set -euo pipefail
+packages=(cmake ninja-build g++ pkg-config libboost-graph-dev libeigen3-dev libyaml-cpp-dev libgtest-dev
+          libgmock-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev libpugixml-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
