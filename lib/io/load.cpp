@@ -1,5 +1,8 @@
 #include <pgm/core/error.hpp>
 #include <pgm/io/load.hpp>
+#include <pgm/io/bif.hpp>
+#include <pgm/io/uai.hpp>
+#include <pgm/io/xmlbif.hpp>
 #include <pgm/io/yaml.hpp>
 
 #include <algorithm>
@@ -39,10 +42,17 @@ Model load_model(const std::string& path, LoadOptions options) {
   switch (f) {
     case Format::yaml:
       return read_yaml_file(path, options);
-    default:
+    case Format::bif:
+      return read_bif_file(path, options);
+    case Format::xmlbif:
+      return read_xmlbif_file(path, options);
+    case Format::uai:
+      return read_uai_file(path, options);
+    case Format::dot:
+    case Format::automatic:
       break;
   }
-  throw ParseError({path, 0, 0}, "this format cannot be read as a model");
+  throw ParseError({path, 0, 0}, "Graphviz DOT is an output format only; it cannot be read as a model");
 }
 
 }  // namespace pgm::io
