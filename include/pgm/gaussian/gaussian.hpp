@@ -46,8 +46,8 @@ class Gaussian {
   [[nodiscard]] const std::vector<std::string>& names() const noexcept { return names_; }
   [[nodiscard]] const Eigen::VectorXd& mean() const noexcept { return mean_; }
   [[nodiscard]] const Eigen::MatrixXd& covariance() const noexcept { return covariance_; }
-  // Lower-triangular L with covariance = L Lᵀ.
-  [[nodiscard]] Eigen::MatrixXd cholesky_factor() const { return llt_.matrixL(); }
+  // Lower-triangular L with covariance = L Lᵀ (strict upper part zero).
+  [[nodiscard]] const Eigen::MatrixXd& cholesky_factor() const noexcept { return chol_; }
 
   // Index of a variable, or nullopt / QueryError listing the known names.
   [[nodiscard]] std::optional<std::size_t> find(std::string_view name) const;
@@ -106,11 +106,20 @@ class Gaussian {
       double tolerance = kIndependenceTolerance) const;
 
  private:
+  struct Trusted {};
+  // Takes an already validated covariance and its lower Cholesky factor (results of marginal/condition).
+  Gaussian(Trusted, std::vector<std::string> names, Eigen::VectorXd mean, Eigen::MatrixXd covariance,
+           Eigen::MatrixXd chol, std::string name);
+  // Σ⁻¹ b by two triangular solves with the factor.
+  [[nodiscard]] Eigen::MatrixXd solve(Eigen::MatrixXd b) const;
+
   std::string name_;
   std::vector<std::string> names_;
   Eigen::VectorXd mean_;
   Eigen::MatrixXd covariance_;
-  Eigen::LLT<Eigen::MatrixXd> llt_;
+  // Lower-triangular Cholesky factor of covariance_ (strict upper part zero). Held as a plain
+  // matrix rather than Eigen::LLT so a factor known from a larger one can be reused as is.
+  Eigen::MatrixXd chol_;
 };
 
 // KL(p ‖ q) in nats. QueryError unless both are over the same variables (any order; q is
