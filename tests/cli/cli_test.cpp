@@ -1,0 +1,448 @@
+// End-to-end tests of the `pgm` executable: exit codes, stderr messages and JSON values, each
+// expected value worked out by hand from the model files (arithmetic in the comments).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+struct RunResult {
+  int exit_code = -1;  // -1 when the process did not exit normally (signal)
+  std::string out;
+  std::string err;
+};
+
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// A path under the temp directory unique to this process and call.
+fs::path temp_path(const std::string& suffix) {
+  static std::atomic<int> counter{0};
+  return fs::temp_directory_path() /
+         ("pgm_cli_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + suffix);
+}
+
+// Runs `pgm args...` capturing stdout (pipe), stderr (temp file) and the exit status.
+RunResult run(const std::vector<std::string>& args) {
+  const fs::path err_path = temp_path(".err");
+  std::string cmd = shell_quote(PGM_CLI_PATH);
+  for (const auto& a : args) cmd += " " + shell_quote(a);
+  cmd += " 2>" + shell_quote(err_path.string()) + " </dev/null";
+
+  RunResult r;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (pipe == nullptr) {
+    ADD_FAILURE() << "popen failed for " << cmd;
+    return r;
+  }
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
+  const int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream err(err_path);
+  std::ostringstream ss;
+  ss << err.rdbuf();
+  r.err = ss.str();
+  std::error_code ec;
+  fs::remove(err_path, ec);
+  return r;
+}
+
+std::string model(const std::string& name) { return std::string(PGM_SOURCE_DIR) + "/models/" + name; }
+
+// Parses stdout as JSON, failing the test (not crashing) when it is not JSON.
+Json parse_json(const RunResult& r) {
+  try {
+    return Json::parse(r.out);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "stdout is not JSON (" << e.what() << "):\n" << r.out << "\nstderr:\n" << r.err;
+    return Json::object();
+  }
+}
+
+std::vector<std::string> keys(const Json& object) {
+  std::vector<std::string> out;
+  for (const auto& item : object.items()) out.push_back(item.key());
+  return out;
+}
+
+std::size_t count(const std::string& haystack, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto pos = haystack.find(needle); pos != std::string::npos; pos = haystack.find(needle, pos + needle.size())) ++n;
+  return n;
+}
+
+// The line of `text` that starts (after indentation) with `prefix` followed by a space.
+std::string line_starting(const std::string& text, const std::string& prefix) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto first = line.find_first_not_of(' ');
+    if (first != std::string::npos && line.compare(first, prefix.size() + 1, prefix + " ") == 0) return line;
+  }
+  return {};
+}
+
+constexpr double kTol = 1e-12;
+const std::string kFull = "\u2588";  // full block: 1/30 of the bar, i.e. probability 1/30
+
+// lesson-joint.yaml: one factor over X, Y (Z = 1), rows X, columns Y:
+//        y0    y1    y2   | P(X)
+//   x0  0.10  0.05  0.05  | 0.20
+//   x1  0.20  0.15  0.05  | 0.40
+//   x2  0.05  0.20  0.15  | 0.40
+//  P(Y) 0.35  0.40  0.25
+const std::string kLesson = model("lesson-joint.yaml");
+
+// ---------------------------------------------------------------------------------------------
+// marginals / query on the lesson's joint table
+
+TEST(CliMarginals, LessonJointWithoutEvidence) {
+  const RunResult r = run({"marginals", kLesson, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  const Json j = parse_json(r);
+  EXPECT_EQ(keys(j), (std::vector<std::string>{"marginals", "evidence", "probability_of_evidence",
+                                               "log_probability_of_evidence"}));
+  // Declared order of variables and states.
+  EXPECT_EQ(keys(j["marginals"]), (std::vector<std::string>{"X", "Y"}));
+  EXPECT_EQ(keys(j["marginals"]["X"]), (std::vector<std::string>{"x0", "x1", "x2"}));
+  // Row sums: 0.10+0.05+0.05 = 0.20, 0.20+0.15+0.05 = 0.40, 0.05+0.20+0.15 = 0.40.
+  EXPECT_NEAR(j["marginals"]["X"]["x0"].get<double>(), 0.20, kTol);
+  EXPECT_NEAR(j["marginals"]["X"]["x1"].get<double>(), 0.40, kTol);
+  EXPECT_NEAR(j["marginals"]["X"]["x2"].get<double>(), 0.40, kTol);
+  // Column sums: 0.10+0.20+0.05 = 0.35, 0.05+0.15+0.20 = 0.40, 0.05+0.05+0.15 = 0.25.
+  EXPECT_NEAR(j["marginals"]["Y"]["y0"].get<double>(), 0.35, kTol);
+  EXPECT_NEAR(j["marginals"]["Y"]["y1"].get<double>(), 0.40, kTol);
+  EXPECT_NEAR(j["marginals"]["Y"]["y2"].get<double>(), 0.25, kTol);
+  EXPECT_TRUE(j["evidence"].is_object());
+  EXPECT_TRUE(j["evidence"].empty());
+  // A Markov network without evidence reports its partition function: the table sums to 1.
+  EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 1.0, kTol);
+  EXPECT_NEAR(j["log_probability_of_evidence"].get<double>(), 0.0, kTol);
+}
+
+TEST(CliQuery, ConditionalOnObservedColumn) {
+  const RunResult r = run({"query", kLesson, "X", "--given", "Y=y0", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = parse_json(r);
+  EXPECT_EQ(keys(j["marginals"]), (std::vector<std::string>{"X"}));
+  // P(X | Y=y0) = column y0 / its sum = (0.10, 0.20, 0.05) / 0.35.
+  EXPECT_NEAR(j["marginals"]["X"]["x0"].get<double>(), 0.10 / 0.35, kTol);
+  EXPECT_NEAR(j["marginals"]["X"]["x1"].get<double>(), 0.20 / 0.35, kTol);
+  EXPECT_NEAR(j["marginals"]["X"]["x2"].get<double>(), 0.05 / 0.35, kTol);
+  EXPECT_EQ(j["evidence"], Json({{"Y", "y0"}}));
+  // Z of the model reduced to Y=y0: the column sum 0.35.
+  EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 0.35, kTol);
+  EXPECT_NEAR(j["log_probability_of_evidence"].get<double>(), std::log(0.35), kTol);
+  // Full precision in the text: 0.2/0.35 = 0.571428571428571..., not cut to a few digits.
+  EXPECT_NE(r.out.find("0.571428571428571"), std::string::npos) << r.out;
+}
+
+TEST(CliQuery, GivenSplitsOnCommasAndRepeatsKeepOrder) {
+  // Y=y1 and X=x2 pick one cell: P(e) = 0.20, and X is then certainly x2.
+  const RunResult a = run({"query", kLesson, "X", "--given", "Y=y1,X=x2", "--json"});
+  const RunResult b = run({"query", kLesson, "X", "--given", "Y=y1", "--given", "X=x2", "--json"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  for (const RunResult* r : {&a, &b}) {
+    const Json j = parse_json(*r);
+    EXPECT_EQ(keys(j["evidence"]), (std::vector<std::string>{"Y", "X"}));
+    EXPECT_EQ(j["evidence"]["X"], "x2");
+    EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 0.20, kTol);
+    EXPECT_NEAR(j["marginals"]["X"]["x0"].get<double>(), 0.0, kTol);
+    EXPECT_NEAR(j["marginals"]["X"]["x2"].get<double>(), 1.0, kTol);
+  }
+}
+
+TEST(CliQuery, JointTableFirstVariableSlowest) {
+  {
+    const RunResult r = run({"query", kLesson, "X", "Y", "--joint", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const Json j = parse_json(r);
+    EXPECT_EQ(keys(j), (std::vector<std::string>{"joint", "evidence", "probability_of_evidence",
+                                                 "log_probability_of_evidence"}));
+    EXPECT_EQ(j["joint"]["variables"], Json({"X", "Y"}));
+    // X slowest: the table exactly as written in the file.
+    const std::vector<double> expected = {0.10, 0.05, 0.05, 0.20, 0.15, 0.05, 0.05, 0.20, 0.15};
+    ASSERT_EQ(j["joint"]["table"].size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(j["joint"]["table"][i].get<double>(), expected[i], kTol);
+  }
+  {
+    const RunResult r = run({"query", kLesson, "Y", "X", "--joint", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const Json j = parse_json(r);
+    EXPECT_EQ(j["joint"]["variables"], Json({"Y", "X"}));
+    // Y slowest: the transpose, column by column.
+    const std::vector<double> expected = {0.10, 0.20, 0.05, 0.05, 0.15, 0.20, 0.05, 0.05, 0.15};
+    ASSERT_EQ(j["joint"]["table"].size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(j["joint"]["table"][i].get<double>(), expected[i], kTol);
+  }
+}
+
+TEST(CliQuery, ConditionalTableBy) {
+  const RunResult r = run({"query", kLesson, "X", "--by", "Y", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = parse_json(r);
+  EXPECT_EQ(j["conditional"]["target"], "X");
+  EXPECT_EQ(j["conditional"]["given_variable"], "Y");
+  const Json& t = j["conditional"]["table"];
+  EXPECT_EQ(keys(t), (std::vector<std::string>{"y0", "y1", "y2"}));
+  // p(x | y) = p(x, y) / p(y), per column.
+  // y0: (0.10, 0.20, 0.05) / 0.35
+  EXPECT_NEAR(t["y0"]["x0"].get<double>(), 0.10 / 0.35, kTol);
+  EXPECT_NEAR(t["y0"]["x1"].get<double>(), 0.20 / 0.35, kTol);
+  EXPECT_NEAR(t["y0"]["x2"].get<double>(), 0.05 / 0.35, kTol);
+  // y1: (0.05, 0.15, 0.20) / 0.40 = (0.125, 0.375, 0.5)
+  EXPECT_NEAR(t["y1"]["x0"].get<double>(), 0.125, kTol);
+  EXPECT_NEAR(t["y1"]["x1"].get<double>(), 0.375, kTol);
+  EXPECT_NEAR(t["y1"]["x2"].get<double>(), 0.5, kTol);
+  // y2: (0.05, 0.05, 0.15) / 0.25 = (0.2, 0.2, 0.6)
+  EXPECT_NEAR(t["y2"]["x0"].get<double>(), 0.2, kTol);
+  EXPECT_NEAR(t["y2"]["x1"].get<double>(), 0.2, kTol);
+  EXPECT_NEAR(t["y2"]["x2"].get<double>(), 0.6, kTol);
+  EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 1.0, kTol);
+}
+
+TEST(CliQuery, ConditionalTableMarksZeroProbabilityRowsUndefined) {
+  // Given Y=y1, P(Y=y0 | e) = P(Y=y2 | e) = 0: those rows are undefined, not 0/0.
+  const RunResult r = run({"query", kLesson, "X", "--by", "Y", "--given", "Y=y1", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = parse_json(r);
+  const Json& t = j["conditional"]["table"];
+  EXPECT_TRUE(t["y0"].is_null());
+  EXPECT_TRUE(t["y2"].is_null());
+  EXPECT_NEAR(t["y1"]["x0"].get<double>(), 0.125, kTol);  // 0.05 / 0.40
+  EXPECT_NEAR(t["y1"]["x2"].get<double>(), 0.5, kTol);    // 0.20 / 0.40
+  EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 0.40, kTol);
+
+  const RunResult text = run({"query", kLesson, "X", "--by", "Y", "--given", "Y=y1"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(count(text.out, "undefined"), 2U) << text.out;
+  EXPECT_EQ(text.out.find("nan"), std::string::npos) << text.out;
+}
+
+TEST(CliQuery, ByRejectsSeveralTargetsAndTheTargetItself) {
+  EXPECT_EQ(run({"query", kLesson, "X", "Y", "--by", "Y"}).exit_code, 4);
+  EXPECT_EQ(run({"query", kLesson, "X", "--by", "X"}).exit_code, 4);
+  // --by and --joint exclude each other: a usage error.
+  EXPECT_EQ(run({"query", kLesson, "X", "--by", "Y", "--joint"}).exit_code, 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Human output
+
+TEST(CliText, MarginalsTableHasAlignedBars) {
+  const RunResult r = run({"marginals", kLesson});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Bar cells: p * 30, drawn in eighths. 0.40 * 30 = 12 full blocks.
+  const std::string x1 = line_starting(r.out, "x1");
+  ASSERT_FALSE(x1.empty()) << r.out;
+  EXPECT_NE(x1.find("0.4000"), std::string::npos) << x1;
+  EXPECT_EQ(count(x1, kFull), 12U) << x1;
+  // 0.35 * 30 = 10.5: ten full blocks and a half block (U+258C).
+  const std::string y0 = line_starting(r.out, "y0");
+  EXPECT_NE(y0.find("0.3500"), std::string::npos) << y0;
+  EXPECT_EQ(count(y0, kFull), 10U) << y0;
+  EXPECT_EQ(y0.substr(y0.size() - 3), "\u258C") << y0;
+  // The probability column starts at the same place on every state line.
+  EXPECT_EQ(x1.find("0.4000"), y0.find("0.3500"));
+}
+
+TEST(CliText, JointTableRows) {
+  const RunResult r = run({"query", kLesson, "X", "Y", "--joint"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The x1 y0 cell holds 0.20: 6 full blocks.
+  std::istringstream in(r.out);
+  std::string line;
+  bool found = false;
+  while (std::getline(in, line)) {
+    if (line.find("x1") != std::string::npos && line.find("y0") != std::string::npos) {
+      found = true;
+      EXPECT_NE(line.find("0.2000"), std::string::npos) << line;
+      EXPECT_EQ(count(line, kFull), 6U) << line;
+    }
+  }
+  EXPECT_TRUE(found) << r.out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A Bayesian network and a textbook Markov network
+
+TEST(CliQuery, AsiaBayesianNetwork) {
+  // asia.yaml: P(asia=yes) = 0.01, P(tub=yes | asia=yes) = 0.05.
+  const RunResult r = run({"query", model("asia.yaml"), "tub", "--given", "asia=yes", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = parse_json(r);
+  EXPECT_NEAR(j["marginals"]["tub"]["yes"].get<double>(), 0.05, kTol);
+  EXPECT_NEAR(j["marginals"]["tub"]["no"].get<double>(), 0.95, kTol);
+  EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 0.01, kTol);
+  EXPECT_NEAR(j["log_probability_of_evidence"].get<double>(), std::log(0.01), kTol);
+
+  // Without evidence P(e) = 1 for a Bayesian network.
+  const Json none = parse_json(run({"query", model("asia.yaml"), "smoke", "--json"}));
+  EXPECT_NEAR(none["probability_of_evidence"].get<double>(), 1.0, kTol);
+  EXPECT_NEAR(none["marginals"]["smoke"]["yes"].get<double>(), 0.5, kTol);
+}
+
+TEST(CliMarginals, MisconceptionPartitionFunction) {
+  // Koller & Friedman (2009), Fig. 4.1: Z = 7,201,840.
+  const RunResult r = run({"marginals", model("misconception.yaml"), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = parse_json(r);
+  EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 7201840.0, 1e-6);
+  EXPECT_NEAR(j["log_probability_of_evidence"].get<double>(), std::log(7201840.0), 1e-12);
+}
+
+// ---------------------------------------------------------------------------------------------
+// info
+
+TEST(CliInfo, LessonJointJson) {
+  const RunResult r = run({"info", kLesson, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = parse_json(r);
+  EXPECT_EQ(j["name"], "lesson-joint");
+  EXPECT_EQ(j["type"], "markov-network");
+  EXPECT_EQ(j["variables"], Json({{"X", {"x0", "x1", "x2"}}, {"Y", {"y0", "y1", "y2"}}}));
+  EXPECT_EQ(j["edges"], Json::parse(R"([["X", "Y"]])"));
+  EXPECT_EQ(j["parameters"], 9);        // one 3 x 3 factor table
+  EXPECT_EQ(j["treewidth"], 1);         // a single edge
+  EXPECT_EQ(j["max_clique_size"], 9);   // the clique {X, Y}: 3 * 3 entries
+  EXPECT_TRUE(j["elimination_heuristic"].is_string());
+}
+
+TEST(CliInfo, AsiaJsonAndText) {
+  const RunResult r = run({"info", model("asia.yaml"), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = parse_json(r);
+  EXPECT_EQ(j["type"], "bayesian-network");
+  EXPECT_EQ(j["variables"].size(), 8U);
+  // asia->tub, smoke->lung, smoke->bronc, tub->either, lung->either, either->xray, either->dysp,
+  // bronc->dysp.
+  EXPECT_EQ(j["edges"].size(), 8U);
+  EXPECT_NE(std::find(j["edges"].begin(), j["edges"].end(), Json({"asia", "tub"})), j["edges"].end());
+  // Free parameters: (2-1) * parent configurations = asia 1, tub 2, smoke 1, lung 2, bronc 2,
+  // either 4, xray 2, dysp 4 = 18.
+  EXPECT_EQ(j["parameters"], 18);
+  // The moral graph has the triangles {lung, tub, either} and {either, bronc, dysp} and no larger
+  // cliques; the chordal completion adds lung - bronc: treewidth 2.
+  EXPECT_EQ(j["treewidth"], 2);
+
+  const RunResult text = run({"info", model("asia.yaml")});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("asia -> tub"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("18"), std::string::npos) << text.out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exit codes and messages
+
+TEST(CliErrors, UsageErrorsExitTwo) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {},                                          // no subcommand
+           {"frobnicate"},                              // unknown subcommand
+           {"marginals"},                               // missing model
+           {"query", kLesson},                          // missing target
+           {"marginals", kLesson, "--frobnicate"},      // unknown option
+           {"marginals", kLesson, "--given"},           // option without its value
+           {"marginals", kLesson, "--method", "gibbs"}, // value outside the choices
+           {"marginals", kLesson, "--format", "csv"},   // unknown format
+       }) {
+    const RunResult r = run(args);
+    EXPECT_EQ(r.exit_code, 2) << "args: " << ::testing::PrintToString(args) << "\n" << r.err;
+    EXPECT_EQ(r.err.rfind("pgm: error: ", 0), 0U) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+}
+
+TEST(CliErrors, HelpAndVersionExitZero) {
+  const RunResult help = run({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("marginals"), std::string::npos) << help.out;
+  const RunResult sub = run({"query", "--help"});
+  EXPECT_EQ(sub.exit_code, 0);
+  EXPECT_NE(sub.out.find("--by"), std::string::npos) << sub.out;
+  EXPECT_EQ(run({"--version"}).exit_code, 0);
+}
+
+TEST(CliErrors, MissingModelFileExitsThree) {
+  const std::string missing = (fs::temp_directory_path() / "pgm_cli_test_no_such_model.yaml").string();
+  const RunResult r = run({"marginals", missing});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(r.err.rfind("pgm: error: ", 0), 0U) << r.err;
+  EXPECT_NE(r.err.find("pgm_cli_test_no_such_model.yaml"), std::string::npos) << r.err;
+}
+
+TEST(CliErrors, MalformedModelFileExitsThreeWithLine) {
+  const fs::path path = temp_path(".yaml");
+  {
+    std::ofstream f(path);
+    f << "name: broken\n"
+         "type: markov-network\n"
+         "variables:\n"
+         "  X: [x0, x1]\n"
+         "factors:\n"
+         "  - scope: [X]\n"
+         "    values: [0.5, oops]\n";  // line 7: not a number
+  }
+  const RunResult r = run({"marginals", path.string()});
+  std::error_code ec;
+  fs::remove(path, ec);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(r.err.rfind("pgm: error: ", 0), 0U) << r.err;
+  EXPECT_NE(r.err.find(path.filename().string() + ":7"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(CliErrors, BadEvidenceExitsFour) {
+  struct Case {
+    std::string given;
+    std::string mentions;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"Z=z0", "Z"},              // unknown variable
+           {"X=x9", "x9"},             // unknown state
+           {"X", "X"},                 // no '='
+           {"=x0", "=x0"},             // empty name
+           {"X=", "X="},               // empty state
+           {"Y=y0,X=x0,Y=y1", "Y"},    // same variable, two states
+       }) {
+    const RunResult r = run({"marginals", kLesson, "--given", c.given});
+    EXPECT_EQ(r.exit_code, 4) << "--given " << c.given << "\n" << r.err;
+    EXPECT_EQ(r.err.rfind("pgm: error: ", 0), 0U) << r.err;
+    EXPECT_NE(r.err.find(c.mentions), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+  // Unknown target variable.
+  EXPECT_EQ(run({"query", kLesson, "W"}).exit_code, 4);
+}
+
+TEST(CliErrors, ZeroProbabilityEvidenceExitsFour) {
+  // asia.yaml: either = lung OR tub, so P(either=no | lung=yes) = 0.
+  const RunResult r = run({"marginals", model("asia.yaml"), "--given", "lung=yes,either=no", "--json"});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("probability zero"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("lung=yes, either=no"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+}  // namespace

@@ -1,0 +1,509 @@
+// `pgm marginals`, `pgm query` and `pgm info`: exact inference on discrete models.
+#include "pgm/commands.hpp"
+#include "pgm/commands/gaussian_info.hpp"
+#include "pgm/output.hpp"
+
+#include <pgm/core/error.hpp>
+#include <pgm/inference/variable_elimination.hpp>
+#include <pgm/io/evidence.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+namespace pgm::cli {
+namespace {
+
+using Assignments = std::vector<std::pair<std::string, std::string>>;
+
+// Options shared by marginals and query.
+struct InferenceOptions {
+  ModelOptions model;
+  std::vector<std::string> given;
+  std::string evidence_file;
+  std::string method = "ve";
+  bool json = false;
+};
+
+void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
+  add_model_options(cmd, opts.model);
+  // One value per occurrence, so `--given A=a X` does not swallow the target X.
+  cmd.add_option("--given,-g", opts.given, "Evidence NAME=STATE[,NAME=STATE...]; repeatable")
+      ->allow_extra_args(false)
+      ->type_name("A=a,B=b");
+  cmd.add_option("--evidence-file,-e", opts.evidence_file,
+                 "Evidence file: UAI .evid, or NAME=STATE lines; combined with --given")
+      ->type_name("FILE");
+  cmd.add_option("--method", opts.method, "Inference engine: ve (variable elimination) or jt (junction tree)")
+      ->check(CLI::IsMember({"ve", "jt"}))
+      ->capture_default_str();
+  cmd.add_flag("--json", opts.json, "Print JSON instead of a table");
+}
+
+// The evidence file's assignments, then those of --given; a variable given twice must agree.
+[[nodiscard]] Assignments evidence_of(const InferenceOptions& opts) {
+  Assignments out = opts.evidence_file.empty() ? Assignments{} : io::read_evidence_file(opts.evidence_file);
+  for (auto& [name, state] : parse_assignments(opts.given)) {
+    const auto same = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == name; });
+    if (same == out.end()) {
+      out.emplace_back(std::move(name), std::move(state));
+    } else if (same->second != state) {
+      throw QueryError("variable '" + name + "' is given twice with different states: '" + same->second +
+                       "' (in " + opts.evidence_file + ") and '" + state + "' (in --given)");
+    }
+  }
+  return out;
+}
+
+[[nodiscard]] bool is_gaussian(const Model& model) {
+  return std::holds_alternative<Gaussian>(model) || std::holds_alternative<LinearGaussianNetwork>(model);
+}
+
+[[nodiscard]] const std::vector<std::string>& gaussian_names(const Model& model) {
+  if (const auto* g = std::get_if<Gaussian>(&model)) return g->names();
+  return std::get<LinearGaussianNetwork>(model).names();
+}
+
+// A discrete model with its inference engine. The engine keeps a pointer to the model, which the
+// caller owns and keeps alive for the engine's lifetime.
+class DiscreteQuery {
+ public:
+  explicit DiscreteQuery(const Model& model) {
+    if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {
+      vars_ = &bn->variables();
+      name_ = bn->name();
+      engine_ = std::make_unique<VariableElimination>(*bn);
+    } else if (const auto* mn = std::get_if<MarkovNetwork>(&model)) {
+      vars_ = &mn->variables();
+      name_ = mn->name();
+      markov_ = true;
+      engine_ = std::make_unique<VariableElimination>(*mn);
+    } else {
+      throw QueryError("this command needs a discrete model (Bayesian or Markov network)");
+    }
+  }
+
+  [[nodiscard]] const VariableSet& variables() const noexcept { return *vars_; }
+  [[nodiscard]] bool markov() const noexcept { return markov_; }
+
+  void set_evidence(Assignments given) {
+    evidence_ = vars_->evidence(given);
+    given_ = std::move(given);
+  }
+  [[nodiscard]] const Assignments& given() const noexcept { return given_; }
+
+  // P(targets | e) with its variables in the order of `targets`, row-major (first slowest). Sets
+  // P(e) as a side effect. ZeroProbabilityEvidence names the evidence.
+  [[nodiscard]] std::vector<double> joint(const std::vector<VariableId>& targets) {
+    Posterior posterior;
+    try {
+      posterior = engine_->joint(targets, evidence_);
+    } catch (const ZeroProbabilityEvidence&) {
+      throw ZeroProbabilityEvidence("the evidence " + format_assignments(given_) + " has probability zero under " +
+                                    (name_.empty() ? std::string("the model") : "model '" + name_ + "'") +
+                                    ", so no posterior exists");
+    }
+    probability_of_evidence_ = posterior.probability_of_evidence;
+    log_probability_of_evidence_ = posterior.log_probability_of_evidence;
+    return posterior.distribution.values_in_order(targets);
+  }
+
+  [[nodiscard]] std::vector<double> marginal(VariableId target) { return joint({target}); }
+
+  // Valid after a call to joint() or marginal().
+  [[nodiscard]] double probability_of_evidence() const noexcept { return probability_of_evidence_; }
+  [[nodiscard]] double log_probability_of_evidence() const noexcept { return log_probability_of_evidence_; }
+
+  // Names → ids, QueryError on unknown names (listing the known ones) or repeats.
+  [[nodiscard]] std::vector<VariableId> ids(const std::vector<std::string>& names) const {
+    std::vector<VariableId> out;
+    for (const auto& name : names) {
+      const VariableId id = vars_->id(name);
+      if (std::find(out.begin(), out.end(), id) != out.end()) {
+        throw QueryError("variable '" + name + "' is listed twice as a target");
+      }
+      out.push_back(id);
+    }
+    return out;
+  }
+
+ private:
+  const VariableSet* vars_ = nullptr;
+  std::string name_;
+  bool markov_ = false;
+  // TODO(jt): choose the junction tree engine for --method jt once it exists; VE answers both.
+  std::unique_ptr<VariableElimination> engine_;
+  Evidence evidence_;
+  Assignments given_;
+  double probability_of_evidence_ = 1;
+  double log_probability_of_evidence_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+void add_evidence_fields(Json& out, const DiscreteQuery& q) {
+  out["evidence"] = evidence_json(q.given());
+  out["probability_of_evidence"] = number_json(q.probability_of_evidence());
+  out["log_probability_of_evidence"] = number_json(q.log_probability_of_evidence());
+}
+
+[[nodiscard]] Json distribution_json(const Variable& v, std::span<const double> p) {
+  Json out = Json::object();
+  for (std::size_t s = 0; s < v.states.size(); ++s) out[v.states[s]] = p[s];
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+// "P(e) = 0.6471" for a Bayesian network, "Z = 2.5" / "Z(e) = 0.7" for a Markov network, where the
+// probability of evidence is the partition function of the reduced model. Empty for a Bayesian
+// network without evidence (P(e) = 1 says nothing).
+[[nodiscard]] std::string evidence_note(const DiscreteQuery& q) {
+  const double pe = q.probability_of_evidence();
+  const std::string value = std::isfinite(pe) ? format_number(pe, 6)
+                                              : "exp(" + format_number(q.log_probability_of_evidence(), 10) + ")";
+  if (q.markov()) return (q.given().empty() ? "Z = " : "Z(e) = ") + value;
+  if (q.given().empty()) return {};
+  return "P(e) = " + value;
+}
+
+// "P(Rain | WetGrass=wet)   P(e) = 0.6471"
+void print_title(std::ostream& out, const std::string& lhs, const std::string& conditions, const DiscreteQuery& q) {
+  std::string title = "P(" + lhs;
+  if (!conditions.empty()) title += " | " + conditions;
+  title += ")";
+  const std::string note = evidence_note(q);
+  out << title << (note.empty() ? "" : "   " + note) << '\n';
+}
+
+[[nodiscard]] std::string conditions_of(const DiscreteQuery& q, const std::string& extra = {}) {
+  std::string c = extra;
+  const std::string e = format_assignments(q.given());
+  if (!c.empty() && !e.empty()) c += ", ";
+  return c + e;
+}
+
+// One block per variable:  name, then "state  0.1234  bar" rows with a common state column width.
+struct Block {
+  const Variable* variable;
+  std::vector<double> p;
+};
+
+void print_blocks(std::ostream& out, const std::vector<Block>& blocks) {
+  std::size_t state_width = 0;
+  std::size_t prob_width = 0;
+  for (const auto& b : blocks) {
+    for (std::size_t s = 0; s < b.p.size(); ++s) {
+      state_width = std::max(state_width, display_width(b.variable->states[s]));
+      prob_width = std::max(prob_width, format_probability(b.p[s]).size());
+    }
+  }
+  for (const auto& b : blocks) {
+    out << "  " << b.variable->name << '\n';
+    for (std::size_t s = 0; s < b.p.size(); ++s) {
+      std::string line = "    " + pad(b.variable->states[s], state_width) + "  " +
+                         pad(format_probability(b.p[s]), prob_width, true) + "  " + bar(b.p[s]);
+      while (line.back() == ' ') line.pop_back();
+      out << line << '\n';
+    }
+  }
+}
+
+// "P(Rain | WetGrass=wet)" for one variable, "Posterior marginals given WetGrass=wet" for several.
+void print_marginals(const DiscreteQuery& q, const std::vector<Block>& blocks) {
+  const std::string conditions = conditions_of(q);
+  if (blocks.size() == 1) {
+    print_title(std::cout, blocks.front().variable->name, conditions, q);
+  } else {
+    const std::string note = evidence_note(q);
+    std::cout << (conditions.empty() ? "Marginals" : "Posterior marginals given " + conditions)
+              << (note.empty() ? "" : "   " + note) << '\n';
+  }
+  print_blocks(std::cout, blocks);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+void run_marginals(const InferenceOptions& opts) {
+  const Model model = load(opts.model);
+  Assignments given = evidence_of(opts);
+  if (is_gaussian(model)) {
+    // Every variable not observed: its posterior mean and variance.
+    std::vector<std::string> targets;
+    for (const auto& name : gaussian_names(model)) {
+      if (std::none_of(given.begin(), given.end(), [&](const auto& g) { return g.first == name; })) {
+        targets.push_back(name);
+      }
+    }
+    if (targets.empty()) throw QueryError("every variable is observed: nothing left to infer");
+    run_gaussian_query(model, targets, given, opts.json, std::cout);
+    return;
+  }
+
+  DiscreteQuery q(model);
+  q.set_evidence(std::move(given));
+  const VariableSet& vars = q.variables();
+  std::vector<Block> blocks;
+  for (VariableId v = 0; v < vars.size(); ++v) blocks.push_back({&vars[v], q.marginal(v)});
+
+  if (opts.json) {
+    Json out = Json::object();
+    Json& marginals = out["marginals"] = Json::object();
+    for (const auto& b : blocks) marginals[b.variable->name] = distribution_json(*b.variable, b.p);
+    add_evidence_fields(out, q);
+    print_json(out, std::cout);
+    return;
+  }
+  print_marginals(q, blocks);
+}
+
+struct QueryCommand {
+  InferenceOptions common;
+  std::vector<std::string> targets;
+  std::string by;
+  bool joint = false;
+};
+
+void print_joint(const DiscreteQuery& q, const std::vector<VariableId>& ids, const std::vector<double>& table) {
+  const VariableSet& vars = q.variables();
+  std::string lhs;
+  for (VariableId v : ids) lhs += (lhs.empty() ? "" : ", ") + vars[v].name;
+  print_title(std::cout, lhs, conditions_of(q), q);
+
+  TextTable t(2);
+  std::vector<std::string> header;
+  for (VariableId v : ids) header.push_back(vars[v].name);
+  t.add_row(header);
+  t.right_align(ids.size());
+  std::vector<std::size_t> states(ids.size(), 0);
+  for (double p : table) {
+    std::vector<std::string> row;
+    for (std::size_t i = 0; i < ids.size(); ++i) row.push_back(vars[ids[i]].states[states[i]]);
+    row.push_back(format_probability(p));
+    row.push_back(bar(p));
+    t.add_row(std::move(row));
+    // Next assignment, last variable fastest.
+    for (std::size_t i = ids.size(); i-- > 0;) {
+      if (++states[i] < vars[ids[i]].cardinality()) break;
+      states[i] = 0;
+    }
+  }
+  t.print(std::cout);
+}
+
+void run_conditional(DiscreteQuery& q, VariableId x, VariableId y, bool json) {
+  const Variable& vx = q.variables()[x];
+  const Variable& vy = q.variables()[y];
+  // P(Y, X | e) with Y slowest: row y is P(y, X | e), whose sum is P(y | e). Then
+  // P(X | y, e) = P(X, y | e) / P(y | e), undefined where P(y | e) = 0.
+  const std::vector<double> joint = q.joint({y, x});
+  const std::size_t nx = vx.cardinality();
+  std::vector<std::optional<std::vector<double>>> rows;
+  std::vector<double> py;
+  for (std::size_t j = 0; j < vy.cardinality(); ++j) {
+    const std::span<const double> row(joint.data() + j * nx, nx);
+    double sum = 0;
+    for (double p : row) sum += p;
+    py.push_back(sum);
+    if (sum > 0) {
+      std::vector<double> c(row.begin(), row.end());
+      for (double& p : c) p /= sum;
+      rows.emplace_back(std::move(c));
+    } else {
+      rows.emplace_back(std::nullopt);
+    }
+  }
+
+  if (json) {
+    Json out = Json::object();
+    Json& cond = out["conditional"] = Json::object();
+    cond["target"] = vx.name;
+    cond["given_variable"] = vy.name;
+    Json& table = cond["table"] = Json::object();
+    for (std::size_t j = 0; j < rows.size(); ++j) {
+      table[vy.states[j]] = rows[j] ? distribution_json(vx, *rows[j]) : Json(nullptr);
+    }
+    add_evidence_fields(out, q);
+    print_json(out, std::cout);
+    return;
+  }
+  print_title(std::cout, vx.name, conditions_of(q, vy.name), q);
+  std::size_t state_width = 0;
+  for (const auto& s : vx.states) state_width = std::max(state_width, display_width(s));
+  const std::string given_text = q.given().empty() ? "" : " | " + format_assignments(q.given());
+  for (std::size_t j = 0; j < rows.size(); ++j) {
+    const std::string p_y = "P(" + vy.name + "=" + vy.states[j] + given_text + ")";
+    if (!rows[j]) {
+      std::cout << "  " << vy.name << " = " << vy.states[j] << "   undefined: " << p_y << " = 0\n";
+      continue;
+    }
+    std::cout << "  " << vy.name << " = " << vy.states[j] << "   " << p_y << " = " << format_probability(py[j])
+              << '\n';
+    for (std::size_t s = 0; s < nx; ++s) {
+      std::string line = "    " + pad(vx.states[s], state_width) + "  " + format_probability((*rows[j])[s]) + "  " +
+                         bar((*rows[j])[s]);
+      while (line.back() == ' ') line.pop_back();
+      std::cout << line << '\n';
+    }
+  }
+}
+
+void run_query(const QueryCommand& cmd) {
+  const Model model = load(cmd.common.model);
+  Assignments given = evidence_of(cmd.common);
+  if (is_gaussian(model)) {
+    if (!cmd.by.empty()) throw QueryError("--by needs a discrete model; a Gaussian query already gives the joint");
+    run_gaussian_query(model, cmd.targets, given, cmd.common.json, std::cout);
+    return;
+  }
+
+  DiscreteQuery q(model);
+  q.set_evidence(std::move(given));
+  const std::vector<VariableId> ids = q.ids(cmd.targets);
+  const VariableSet& vars = q.variables();
+
+  if (!cmd.by.empty()) {
+    const VariableId y = vars.id(cmd.by);
+    if (ids.size() != 1) throw QueryError("--by takes exactly one target variable, got " + std::to_string(ids.size()));
+    if (ids[0] == y) throw QueryError("--by '" + cmd.by + "' is the target itself");
+    run_conditional(q, ids[0], y, cmd.common.json);
+    return;
+  }
+
+  if (cmd.joint) {
+    const std::vector<double> table = q.joint(ids);
+    if (cmd.common.json) {
+      Json out = Json::object();
+      Json& joint = out["joint"] = Json::object();
+      joint["variables"] = cmd.targets;
+      joint["table"] = table;
+      add_evidence_fields(out, q);
+      print_json(out, std::cout);
+    } else {
+      print_joint(q, ids, table);
+    }
+    return;
+  }
+
+  std::vector<Block> blocks;
+  for (VariableId v : ids) blocks.push_back({&vars[v], q.marginal(v)});
+  if (cmd.common.json) {
+    Json out = Json::object();
+    Json& marginals = out["marginals"] = Json::object();
+    for (const auto& b : blocks) marginals[b.variable->name] = distribution_json(*b.variable, b.p);
+    add_evidence_fields(out, q);
+    print_json(out, std::cout);
+    return;
+  }
+  print_marginals(q, blocks);
+}
+
+// The clique table size, exact as an integer when it is one.
+[[nodiscard]] Json size_json(double x) {
+  if (std::isfinite(x) && x >= 0 && x <= 9007199254740992.0) return static_cast<std::uint64_t>(x);  // 2^53
+  return number_json(x);
+}
+
+template <typename M>
+void print_discrete_info(const M& m, bool json) {
+  constexpr bool kBayesian = std::is_same_v<M, BayesianNetwork>;
+  const VariableSet& vars = m.variables();
+  auto edges = m.graph().edges();
+  std::sort(edges.begin(), edges.end());
+  const EliminationOrder order = VariableElimination(m).full_order();
+  const std::string heuristic(to_string(order.heuristic()));
+
+  if (json) {
+    Json out = Json::object();
+    out["name"] = m.name();
+    out["type"] = kBayesian ? "bayesian-network" : "markov-network";
+    Json& variables = out["variables"] = Json::object();
+    for (const auto& v : vars.all()) variables[v.name] = v.states;
+    Json& e = out["edges"] = Json::array();
+    for (const auto& [u, v] : edges) e.push_back({vars[u].name, vars[v].name});
+    out["parameters"] = m.parameter_count();
+    out["treewidth"] = order.induced_width();
+    out["elimination_heuristic"] = heuristic;
+    out["max_clique_size"] = size_json(order.max_clique_size());
+    print_json(out, std::cout);
+    return;
+  }
+  // "Label   value" lines with one value column; variables and edges listed under their label.
+  const auto field = [](const std::string& label, const std::string& value) {
+    std::cout << pad(label, 19) << value << '\n';
+  };
+  field("Name", m.name().empty() ? "(unnamed)" : m.name());
+  field("Type", kBayesian ? "Bayesian network" : "Markov network");
+  field("Variables", std::to_string(vars.size()));
+  TextTable vt(2);
+  for (const auto& v : vars.all()) {
+    std::string states;
+    for (const auto& s : v.states) states += (states.empty() ? "" : ", ") + s;
+    vt.add_row({v.name, std::to_string(v.cardinality()), states});
+  }
+  vt.right_align(1);
+  vt.print(std::cout);
+  field("Edges", std::to_string(edges.size()));
+  const char* arrow = kBayesian ? " -> " : " -- ";
+  for (const auto& [u, v] : edges) std::cout << "  " << vars[u].name << arrow << vars[v].name << '\n';
+  field("Parameters", std::to_string(m.parameter_count()));
+  field("Elimination width", std::to_string(order.induced_width()) + " (" + heuristic + " order, largest clique " +
+                                 format_number(order.max_clique_size(), 15) + " entries)");
+}
+
+void run_info(const ModelOptions& model_opts, bool json) {
+  const Model model = load(model_opts);
+  if (is_gaussian(model)) {
+    print_gaussian_info(model, json, std::cout);
+  } else if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {
+    print_discrete_info(*bn, json);
+  } else {
+    print_discrete_info(std::get<MarkovNetwork>(model), json);
+  }
+}
+
+}  // namespace
+
+void register_discrete_commands(CLI::App& app) {
+  {
+    auto opts = std::make_shared<InferenceOptions>();
+    CLI::App* cmd = app.add_subcommand("marginals", "Posterior marginal of every variable");
+    add_inference_options(*cmd, *opts);
+    cmd->callback([opts] { run_marginals(*opts); });
+  }
+  {
+    auto opts = std::make_shared<QueryCommand>();
+    CLI::App* cmd = app.add_subcommand("query", "Posterior marginals, joint or conditional table of target variables");
+    add_inference_options(*cmd, opts->common);  // the model positional comes first
+    cmd->add_option("targets", opts->targets, "Target variables")->required();
+    auto* joint = cmd->add_flag("--joint", opts->joint, "The joint distribution of the targets instead of marginals");
+    cmd->add_option("--by", opts->by, "The conditional table P(TARGET | BY) for every state of BY")
+        ->excludes(joint)
+        ->type_name("VARIABLE");
+    cmd->callback([opts] { run_query(*opts); });
+  }
+  {
+    struct InfoOptions {
+      ModelOptions model;
+      bool json = false;
+    };
+    auto opts = std::make_shared<InfoOptions>();
+    CLI::App* cmd = app.add_subcommand("info", "Variables, structure, parameter count and elimination width of a model");
+    add_model_options(*cmd, opts->model);
+    cmd->add_flag("--json", opts->json, "Print JSON instead of text");
+    cmd->callback([opts] { run_info(opts->model, opts->json); });
+  }
+}
+
+}  // namespace pgm::cli

@@ -1,0 +1,76 @@
+// Helpers shared by the commands: model options, loading, --given parsing.
+#include "pgm/commands.hpp"
+
+#include <pgm/core/error.hpp>
+
+#include <algorithm>
+#include <string_view>
+
+namespace pgm::cli {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t");
+  return s.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+void add_model_options(CLI::App& cmd, ModelOptions& opts) {
+  // No existence check here: a missing file is a model error (exit 3), not a usage error.
+  cmd.add_option("model", opts.path, "Model file (.yaml/.yml, .bif, .xmlbif/.xml, .uai)")->required();
+  cmd.add_option("--format", opts.format, "Model format, overriding the file extension (yaml, bif, xmlbif, uai)")
+      ->check(CLI::Validator(
+          [](std::string& name) -> std::string {
+            try {
+              (void)io::parse_format(name);
+              return {};
+            } catch (const ParseError& e) {
+              return e.message();
+            } catch (const Error& e) {
+              return e.what();
+            }
+          },
+          "FORMAT", "format"));
+  cmd.add_flag("--renormalize", opts.renormalize,
+               "Rescale CPT columns that sum to 1 only within rounding (e.g. 0.3333 x 3) to sum to exactly 1");
+}
+
+Model load(const ModelOptions& opts) {
+  io::LoadOptions options;
+  if (!opts.format.empty()) options.format = io::parse_format(opts.format);
+  options.renormalize = opts.renormalize;
+  return io::load_model(opts.path, options);
+}
+
+std::vector<std::pair<std::string, std::string>> parse_assignments(const std::vector<std::string>& given) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& value : given) {
+    std::string_view rest = value;
+    while (true) {
+      const auto comma = rest.find(',');
+      const std::string_view item = trim(rest.substr(0, comma));
+      const auto eq = item.find('=');
+      const std::string_view name = eq == std::string_view::npos ? item : trim(item.substr(0, eq));
+      const std::string_view state = eq == std::string_view::npos ? std::string_view{} : trim(item.substr(eq + 1));
+      if (eq == std::string_view::npos || name.empty() || state.empty() || state.find('=') != std::string_view::npos) {
+        throw QueryError("malformed evidence '" + std::string(item) + "' in --given '" + value +
+                         "': expected NAME=STATE items separated by commas");
+      }
+      const auto same = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == name; });
+      if (same == out.end()) {
+        out.emplace_back(std::string(name), std::string(state));
+      } else if (same->second != state) {
+        throw QueryError("variable '" + std::string(name) + "' is given twice with different states: '" +
+                         same->second + "' and '" + std::string(state) + "'");
+      }
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return out;
+}
+
+}  // namespace pgm::cli
