@@ -286,6 +286,115 @@ TEST(CliText, JointTableRows) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// sprinkler.yaml: Season -> Sprinkler, Season -> Rain, (Sprinkler, Rain) -> WetGrass -> Slippery.
+//   P(winter) = 0.6; P(on | winter) = 0.2, P(on | summer) = 0.75; P(yes | winter) = 0.8,
+//   P(yes | summer) = 0.1; P(wet | sprinkler, rain) = off,no 0 / off,yes 0.8 / on,no 0.9 / on,yes 0.95;
+//   P(slippery=yes | wet) = 0.7, P(slippery=yes | dry) = 0.
+// P(Season, Sprinkler, Rain, wet) per season:
+//   winter: off,yes 0.8*0.8*0.8 = 0.512; on,no 0.2*0.2*0.9 = 0.036; on,yes 0.2*0.8*0.95 = 0.152 (x 0.6)
+//   summer: off,yes 0.25*0.1*0.8 = 0.02; on,no 0.75*0.9*0.9 = 0.6075; on,yes 0.75*0.1*0.95 = 0.07125 (x 0.4)
+//   P(wet | winter) = 0.7, P(wet | summer) = 0.69875, P(wet) = 0.42 + 0.2795 = 0.6995.
+const std::string kSprinkler = model("sprinkler.yaml");
+
+TEST(CliMarginals, SprinklerPriors) {
+  const RunResult r = run({"marginals", kSprinkler, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = parse_json(r);
+  EXPECT_EQ(keys(j["marginals"]), (std::vector<std::string>{"Season", "Sprinkler", "Rain", "WetGrass", "Slippery"}));
+  EXPECT_NEAR(j["marginals"]["Season"]["winter"].get<double>(), 0.6, kTol);
+  EXPECT_NEAR(j["marginals"]["Sprinkler"]["on"].get<double>(), 0.6 * 0.2 + 0.4 * 0.75, kTol);  // 0.42
+  EXPECT_NEAR(j["marginals"]["Rain"]["yes"].get<double>(), 0.6 * 0.8 + 0.4 * 0.1, kTol);       // 0.52
+  EXPECT_NEAR(j["marginals"]["WetGrass"]["wet"].get<double>(), 0.6995, kTol);
+  EXPECT_NEAR(j["marginals"]["Slippery"]["yes"].get<double>(), 0.6995 * 0.7, kTol);  // 0.48965
+  EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 1.0, kTol);
+}
+
+TEST(CliMarginals, SprinklerGivenWetGrass) {
+  const RunResult r = run({"marginals", kSprinkler, "--given", "WetGrass=wet", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = parse_json(r);
+  const Json& m = j["marginals"];
+  // P(winter | wet) = 0.6 * 0.7 / 0.6995.
+  EXPECT_NEAR(m["Season"]["winter"].get<double>(), 0.42 / 0.6995, kTol);
+  // P(on, wet) = 0.6 * (0.036 + 0.152) + 0.4 * (0.6075 + 0.07125) = 0.1128 + 0.2715 = 0.3843.
+  EXPECT_NEAR(m["Sprinkler"]["on"].get<double>(), 0.3843 / 0.6995, kTol);
+  // P(yes, wet) = 0.6 * (0.512 + 0.152) + 0.4 * (0.02 + 0.07125) = 0.3984 + 0.0365 = 0.4349.
+  EXPECT_NEAR(m["Rain"]["yes"].get<double>(), 0.4349 / 0.6995, kTol);
+  EXPECT_NEAR(m["Rain"]["no"].get<double>(), 0.2646 / 0.6995, kTol);  // 0.6995 - 0.4349
+  EXPECT_NEAR(m["WetGrass"]["wet"].get<double>(), 1.0, kTol);
+  EXPECT_NEAR(m["Slippery"]["yes"].get<double>(), 0.7, kTol);
+  EXPECT_EQ(j["evidence"], Json({{"WetGrass", "wet"}}));
+  EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 0.6995, kTol);
+  EXPECT_NEAR(j["log_probability_of_evidence"].get<double>(), std::log(0.6995), kTol);
+}
+
+TEST(CliQuery, SprinklerJointAndConditional) {
+  {
+    // P(Season, Sprinkler): winter,off 0.6*0.8 = 0.48; winter,on 0.12; summer,off 0.4*0.25 = 0.1;
+    // summer,on 0.3.
+    const Json j = parse_json(run({"query", kSprinkler, "Season", "Sprinkler", "--joint", "--json"}));
+    const std::vector<double> expected = {0.48, 0.12, 0.1, 0.3};
+    ASSERT_EQ(j["joint"]["table"].size(), expected.size()) << j.dump();
+    for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(j["joint"]["table"][i].get<double>(), expected[i], kTol);
+  }
+  {
+    // P(Rain | Season) recovers the CPT; Sprinkler=on changes nothing (Rain is independent of
+    // Sprinkler given Season) except P(e) = 0.42.
+    const Json j = parse_json(run({"query", kSprinkler, "Rain", "--by", "Season", "--given", "Sprinkler=on", "--json"}));
+    const Json& t = j["conditional"]["table"];
+    EXPECT_NEAR(t["winter"]["no"].get<double>(), 0.2, kTol);
+    EXPECT_NEAR(t["winter"]["yes"].get<double>(), 0.8, kTol);
+    EXPECT_NEAR(t["summer"]["no"].get<double>(), 0.9, kTol);
+    EXPECT_NEAR(t["summer"]["yes"].get<double>(), 0.1, kTol);
+    EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 0.42, kTol);
+  }
+}
+
+TEST(CliText, SprinklerTitleNamesQueryAndEvidence) {
+  const RunResult r = run({"query", kSprinkler, "Rain", "--given", "WetGrass=wet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("P(Rain | WetGrass=wet)", 0), 0U) << r.out;
+  EXPECT_NE(r.out.find("P(e) = 0.6995"), std::string::npos) << r.out;
+  // 0.4349 / 0.6995 = 0.62173 -> "0.6217"; 0.62173 * 240 = 149.2 eighths: 18 full blocks + 5/8.
+  const std::string yes = line_starting(r.out, "yes");
+  EXPECT_NE(yes.find("0.6217"), std::string::npos) << yes;
+  EXPECT_EQ(count(yes, kFull), 18U) << yes;
+  EXPECT_EQ(yes.substr(yes.size() - 3), "\u258B") << yes;
+}
+
+TEST(CliMarginals, EvidenceFileCombinesWithGiven) {
+  const fs::path path = temp_path(".evidence");
+  {
+    std::ofstream f(path);
+    f << "# observed\nWetGrass=wet\n";
+  }
+  const RunResult r = run({"marginals", kSprinkler, "--evidence-file", path.string(), "--given", "Season=winter", "--json"});
+  // The same variable in the file and in --given with another state is rejected.
+  const RunResult clash = run({"marginals", kSprinkler, "--evidence-file", path.string(), "--given", "WetGrass=dry"});
+  std::error_code ec;
+  fs::remove(path, ec);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = parse_json(r);
+  EXPECT_EQ(keys(j["evidence"]), (std::vector<std::string>{"WetGrass", "Season"}));
+  // P(winter, wet) = 0.6 * 0.7 = 0.42; P(Rain=yes | winter, wet) = (0.512 + 0.152) / 0.7.
+  EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 0.42, kTol);
+  EXPECT_NEAR(j["marginals"]["Rain"]["yes"].get<double>(), 0.664 / 0.7, kTol);
+  EXPECT_EQ(clash.exit_code, 4) << clash.err;
+  EXPECT_NE(clash.err.find("WetGrass"), std::string::npos) << clash.err;
+}
+
+TEST(CliMarginals, GaussianModelGivesMeans) {
+  // linear-gaussian.yaml: Exam = 10 + 0.8 Knowledge, E[Knowledge] = 0.5*100 + 2*10 = 70, so E[Exam] = 66.
+  const RunResult r = run({"marginals", model("linear-gaussian.yaml"), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = parse_json(r);
+  const auto& names = j["variables"];
+  const auto it = std::find(names.begin(), names.end(), Json("Exam"));
+  ASSERT_NE(it, names.end()) << j.dump();
+  EXPECT_NEAR(j["mean"][static_cast<std::size_t>(it - names.begin())].get<double>(), 66.0, 1e-9);
+}
+
+// ---------------------------------------------------------------------------------------------
 // A Bayesian network and a textbook Markov network
 
 TEST(CliQuery, AsiaBayesianNetwork) {
@@ -443,6 +552,10 @@ TEST(CliErrors, ZeroProbabilityEvidenceExitsFour) {
   EXPECT_NE(r.err.find("probability zero"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("lung=yes, either=no"), std::string::npos) << r.err;
   EXPECT_EQ(r.out, "");
+  // sprinkler.yaml: P(Slippery=yes | WetGrass=dry) = 0.
+  const RunResult s = run({"query", kSprinkler, "Rain", "--given", "WetGrass=dry,Slippery=yes"});
+  EXPECT_EQ(s.exit_code, 4) << s.err;
+  EXPECT_NE(s.err.find("probability zero"), std::string::npos) << s.err;
 }
 
 }  // namespace
