@@ -7,6 +7,11 @@
 #include <sstream>
 
 namespace pgm {
+namespace {
+void scale_in_place(Factor& f, double s) {
+  for (double& v : f.mutable_values()) v *= s;
+}
+}  // namespace
 
 JunctionTree::JunctionTree(const BayesianNetwork& bn, JunctionTreeOptions options)
     : variables_(&bn.variables()), options_(options) {
@@ -191,7 +196,7 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
       if (!(z > 0.0)) throw ZeroProbabilityEvidence("the evidence " + describe() + " has probability zero under the model; no posterior exists");
       if (!std::isfinite(z)) throw NumericalError("junction tree calibration overflowed");
       log_z += std::log(z);
-      psi[c] = scale(psi[c], 1.0 / z);
+      scale_in_place(psi[c], 1.0 / z);
       continue;
     }
     for (VariableId v : cliques_[c])
@@ -200,7 +205,7 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
     const double z = sep[c].sum();
     if (!(z > 0.0)) throw ZeroProbabilityEvidence("the evidence " + describe() + " has probability zero under the model; no posterior exists");
     log_z += std::log(z);
-    sep[c] = scale(sep[c], 1.0 / z);
+    scale_in_place(sep[c], 1.0 / z);
     psi[p] *= sep[c];
   }
   // Distribute: parents (already calibrated) update children by new/old separator.
@@ -213,9 +218,13 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
     for (VariableId v : cliques_[p])
       if (!std::binary_search(separators_[c].begin(), separators_[c].end(), v)) drop.push_back(v);
     sum_out_into(psi[p], drop, fresh);
-    psi[c] *= divide(fresh, sep[c]);
+    // fresh and sep[c] share the separator's scope and layout: divide entry by entry (0/0 = 0).
+    auto fv = fresh.mutable_values();
+    const auto sv = sep[c].values();
+    for (std::size_t j = 0; j < fv.size(); ++j) fv[j] = sv[j] == 0.0 ? 0.0 : fv[j] / sv[j];
+    psi[c] *= fresh;
     const double z = psi[c].sum();
-    if (z > 0.0) psi[c] = scale(psi[c], 1.0 / z);
+    if (z > 0.0) scale_in_place(psi[c], 1.0 / z);
   }
   out.log_probability_of_evidence_ = log_z;
   out.probability_of_evidence_ = std::exp(log_z);
