@@ -309,23 +309,26 @@ TEST(CliMarginals, SprinklerPriors) {
   EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 1.0, kTol);
 }
 
-TEST(CliMarginals, SprinklerGivenWetGrass) {
-  const RunResult r = run({"marginals", kSprinkler, "--given", "WetGrass=wet", "--json"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const Json j = parse_json(r);
-  const Json& m = j["marginals"];
-  // P(winter | wet) = 0.6 * 0.7 / 0.6995.
-  EXPECT_NEAR(m["Season"]["winter"].get<double>(), 0.42 / 0.6995, kTol);
-  // P(on, wet) = 0.6 * (0.036 + 0.152) + 0.4 * (0.6075 + 0.07125) = 0.1128 + 0.2715 = 0.3843.
-  EXPECT_NEAR(m["Sprinkler"]["on"].get<double>(), 0.3843 / 0.6995, kTol);
-  // P(yes, wet) = 0.6 * (0.512 + 0.152) + 0.4 * (0.02 + 0.07125) = 0.3984 + 0.0365 = 0.4349.
-  EXPECT_NEAR(m["Rain"]["yes"].get<double>(), 0.4349 / 0.6995, kTol);
-  EXPECT_NEAR(m["Rain"]["no"].get<double>(), 0.2646 / 0.6995, kTol);  // 0.6995 - 0.4349
-  EXPECT_NEAR(m["WetGrass"]["wet"].get<double>(), 1.0, kTol);
-  EXPECT_NEAR(m["Slippery"]["yes"].get<double>(), 0.7, kTol);
-  EXPECT_EQ(j["evidence"], Json({{"WetGrass", "wet"}}));
-  EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 0.6995, kTol);
-  EXPECT_NEAR(j["log_probability_of_evidence"].get<double>(), std::log(0.6995), kTol);
+TEST(CliMarginals, SprinklerGivenWetGrassBothEngines) {
+  for (const std::string method : {"ve", "jt"}) {
+    SCOPED_TRACE("--method " + method);
+    const RunResult r = run({"marginals", kSprinkler, "--given", "WetGrass=wet", "--method", method, "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const Json j = parse_json(r);
+    const Json& m = j["marginals"];
+    // P(winter | wet) = 0.6 * 0.7 / 0.6995.
+    EXPECT_NEAR(m["Season"]["winter"].get<double>(), 0.42 / 0.6995, kTol);
+    // P(on, wet) = 0.6 * (0.036 + 0.152) + 0.4 * (0.6075 + 0.07125) = 0.1128 + 0.2715 = 0.3843.
+    EXPECT_NEAR(m["Sprinkler"]["on"].get<double>(), 0.3843 / 0.6995, kTol);
+    // P(yes, wet) = 0.6 * (0.512 + 0.152) + 0.4 * (0.02 + 0.07125) = 0.3984 + 0.0365 = 0.4349.
+    EXPECT_NEAR(m["Rain"]["yes"].get<double>(), 0.4349 / 0.6995, kTol);
+    EXPECT_NEAR(m["Rain"]["no"].get<double>(), 0.2646 / 0.6995, kTol);  // 0.6995 - 0.4349
+    EXPECT_NEAR(m["WetGrass"]["wet"].get<double>(), 1.0, kTol);
+    EXPECT_NEAR(m["Slippery"]["yes"].get<double>(), 0.7, kTol);
+    EXPECT_EQ(j["evidence"], Json({{"WetGrass", "wet"}}));
+    EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 0.6995, kTol);
+    EXPECT_NEAR(j["log_probability_of_evidence"].get<double>(), std::log(0.6995), kTol);
+  }
 }
 
 TEST(CliQuery, SprinklerJointAndConditional) {

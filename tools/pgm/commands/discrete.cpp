@@ -4,6 +4,7 @@
 #include "pgm/output.hpp"
 
 #include <pgm/core/error.hpp>
+#include <pgm/inference/junction_tree.hpp>
 #include <pgm/inference/variable_elimination.hpp>
 #include <pgm/io/evidence.hpp>
 
@@ -42,7 +43,7 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
   cmd.add_option("--evidence-file,-e", opts.evidence_file,
                  "Evidence file: UAI .evid, or NAME=STATE lines; combined with --given")
       ->type_name("FILE");
-  cmd.add_option("--method", opts.method, "Inference engine: ve (variable elimination) or jt (junction tree)")
+  cmd.add_option("--method", opts.method, "Inference engine: ve (variable elimination) or jt (junction tree: one calibration gives every marginal; joint and --by tables always use ve)")
       ->check(CLI::IsMember({"ve", "jt"}))
       ->capture_default_str();
   cmd.add_flag("--json", opts.json, "Print JSON instead of a table");
@@ -72,20 +73,23 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
   return std::get<LinearGaussianNetwork>(model).names();
 }
 
-// A discrete model with its inference engine. The engine keeps a pointer to the model, which the
-// caller owns and keeps alive for the engine's lifetime.
+// A discrete model with its inference engines. The engines keep a pointer to the model, which the
+// caller owns and keeps alive for their lifetime. With `junction_tree`, marginals come from one
+// calibration; joints and conditional tables (which need not sit in one clique) always use VE.
 class DiscreteQuery {
  public:
-  explicit DiscreteQuery(const Model& model) {
+  DiscreteQuery(const Model& model, bool junction_tree) {
     if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {
       vars_ = &bn->variables();
       name_ = bn->name();
       engine_ = std::make_unique<VariableElimination>(*bn);
+      if (junction_tree) tree_ = std::make_unique<JunctionTree>(*bn);
     } else if (const auto* mn = std::get_if<MarkovNetwork>(&model)) {
       vars_ = &mn->variables();
       name_ = mn->name();
       markov_ = true;
       engine_ = std::make_unique<VariableElimination>(*mn);
+      if (junction_tree) tree_ = std::make_unique<JunctionTree>(*mn);
     } else {
       throw QueryError("this command needs a discrete model (Bayesian or Markov network)");
     }
@@ -103,24 +107,44 @@ class DiscreteQuery {
   // P(targets | e) with its variables in the order of `targets`, row-major (first slowest). Sets
   // P(e) as a side effect. ZeroProbabilityEvidence names the evidence.
   [[nodiscard]] std::vector<double> joint(const std::vector<VariableId>& targets) {
-    Posterior posterior;
-    try {
-      posterior = engine_->joint(targets, evidence_);
-    } catch (const ZeroProbabilityEvidence&) {
-      throw ZeroProbabilityEvidence("the evidence " + format_assignments(given_) + " has probability zero under " +
-                                    (name_.empty() ? std::string("the model") : "model '" + name_ + "'") +
-                                    ", so no posterior exists");
-    }
+    const Posterior posterior = explain_zero([&] { return engine_->joint(targets, evidence_); });
     probability_of_evidence_ = posterior.probability_of_evidence;
     log_probability_of_evidence_ = posterior.log_probability_of_evidence;
     return posterior.distribution.values_in_order(targets);
   }
 
-  [[nodiscard]] std::vector<double> marginal(VariableId target) { return joint({target}); }
+  // P(t | e) for each target, in order. Sets P(e) as a side effect.
+  [[nodiscard]] std::vector<std::vector<double>> marginals(const std::vector<VariableId>& targets) {
+    std::vector<std::vector<double>> out;
+    if (tree_) {
+      const CalibratedJunctionTree calibrated = explain_zero([&] { return tree_->calibrate(evidence_); });
+      probability_of_evidence_ = calibrated.probability_of_evidence();
+      log_probability_of_evidence_ = calibrated.log_probability_of_evidence();
+      for (VariableId t : targets) {
+        const Factor f = calibrated.marginal(t);
+        out.emplace_back(f.values().begin(), f.values().end());
+      }
+    } else {
+      for (VariableId t : targets) out.push_back(joint({t}));
+    }
+    return out;
+  }
 
   // Valid after a call to joint() or marginal().
   [[nodiscard]] double probability_of_evidence() const noexcept { return probability_of_evidence_; }
   [[nodiscard]] double log_probability_of_evidence() const noexcept { return log_probability_of_evidence_; }
+
+  // Runs `f`, restating ZeroProbabilityEvidence with the evidence and the model named.
+  template <typename F>
+  [[nodiscard]] auto explain_zero(F&& f) const -> decltype(f()) {
+    try {
+      return f();
+    } catch (const ZeroProbabilityEvidence&) {
+      throw ZeroProbabilityEvidence("the evidence " + format_assignments(given_) + " has probability zero under " +
+                                    (name_.empty() ? std::string("the model") : "model '" + name_ + "'") +
+                                    ", so no posterior exists");
+    }
+  }
 
   // Names → ids, QueryError on unknown names (listing the known ones) or repeats.
   [[nodiscard]] std::vector<VariableId> ids(const std::vector<std::string>& names) const {
@@ -139,8 +163,8 @@ class DiscreteQuery {
   const VariableSet* vars_ = nullptr;
   std::string name_;
   bool markov_ = false;
-  // TODO(jt): choose the junction tree engine for --method jt once it exists; VE answers both.
   std::unique_ptr<VariableElimination> engine_;
+  std::unique_ptr<JunctionTree> tree_;
   Evidence evidence_;
   Assignments given_;
   double probability_of_evidence_ = 1;
@@ -251,11 +275,14 @@ void run_marginals(const InferenceOptions& opts) {
     return;
   }
 
-  DiscreteQuery q(model);
+  DiscreteQuery q(model, opts.method == "jt");
   q.set_evidence(std::move(given));
   const VariableSet& vars = q.variables();
+  std::vector<VariableId> all(vars.size());
+  for (VariableId v = 0; v < vars.size(); ++v) all[v] = v;
+  std::vector<std::vector<double>> p = q.marginals(all);
   std::vector<Block> blocks;
-  for (VariableId v = 0; v < vars.size(); ++v) blocks.push_back({&vars[v], q.marginal(v)});
+  for (VariableId v = 0; v < vars.size(); ++v) blocks.push_back({&vars[v], std::move(p[v])});
 
   if (opts.json) {
     Json out = Json::object();
@@ -368,7 +395,7 @@ void run_query(const QueryCommand& cmd) {
     return;
   }
 
-  DiscreteQuery q(model);
+  DiscreteQuery q(model, cmd.common.method == "jt");
   q.set_evidence(std::move(given));
   const std::vector<VariableId> ids = q.ids(cmd.targets);
   const VariableSet& vars = q.variables();
@@ -396,8 +423,9 @@ void run_query(const QueryCommand& cmd) {
     return;
   }
 
+  std::vector<std::vector<double>> p = q.marginals(ids);
   std::vector<Block> blocks;
-  for (VariableId v : ids) blocks.push_back({&vars[v], q.marginal(v)});
+  for (std::size_t i = 0; i < ids.size(); ++i) blocks.push_back({&vars[ids[i]], std::move(p[i])});
   if (cmd.common.json) {
     Json out = Json::object();
     Json& marginals = out["marginals"] = Json::object();
