@@ -1,0 +1,293 @@
+// Factor algebra against hand-computed tables, plus algebraic laws on random factors.
+#include <pgm/core/error.hpp>
+#include <pgm/core/factor.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <sstream>
+#include <vector>
+
+namespace pgm {
+namespace {
+
+using Values = std::vector<double>;
+
+Values values_of(const Factor& f) { return {f.values().begin(), f.values().end()}; }
+
+void expect_near_factor(const Factor& a, const Factor& b, double tol) {
+  ASSERT_EQ(a.variables(), b.variables());
+  ASSERT_EQ(a.cardinalities(), b.cardinalities());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a.values()[i], b.values()[i], tol) << "entry " << i;
+}
+
+// Variables A = 0 (2 states), B = 1 (3 states), C = 2 (2 states).
+constexpr VariableId A = 0, B = 1, C = 2;
+
+// f1(A, B): a0: 1 2 3 / a1: 4 5 6.   f2(B, C): b0: 1 10 / b1: 100 1000 / b2: 2 20.
+Factor f1() { return Factor({A, B}, {2, 3}, {1, 2, 3, 4, 5, 6}); }
+Factor f2() { return Factor({B, C}, {3, 2}, {1, 10, 100, 1000, 2, 20}); }
+
+TEST(Factor, DefaultIsTheScalarOne) {
+  const Factor f;
+  EXPECT_EQ(f.arity(), 0u);
+  EXPECT_EQ(f.size(), 1u);
+  EXPECT_EQ(f.values()[0], 1.0);
+  EXPECT_EQ(Factor::scalar(2.5).values()[0], 2.5);
+  EXPECT_EQ(Factor::scalar(2.5).arity(), 0u);
+}
+
+TEST(Factor, LayoutIsRowMajorOverSortedIdsLastFastest) {
+  const Factor f = f1();
+  EXPECT_EQ(f.variables(), (std::vector<VariableId>{A, B}));
+  EXPECT_EQ(f.cardinalities(), (std::vector<std::size_t>{2, 3}));
+  EXPECT_EQ(f.strides(), (std::vector<std::size_t>{3, 1}));
+  EXPECT_EQ(f.size(), 6u);
+  const std::size_t a1b2[] = {1, 2};
+  EXPECT_EQ(f.at(a1b2), 6.0);
+  const std::size_t a0b1[] = {0, 1};
+  EXPECT_EQ(f.at(a0b1), 2.0);
+  EXPECT_TRUE(f.contains(B));
+  EXPECT_FALSE(f.contains(C));
+  EXPECT_EQ(f.position(B), 1u);
+  EXPECT_EQ(f.position(C), f.arity());
+  EXPECT_EQ(f.cardinality(B), 3u);
+  EXPECT_EQ(f.sum(), 21.0);
+  EXPECT_EQ(f.max(), 6.0);
+}
+
+TEST(Factor, ThreeVariableStrides) {
+  const Factor f = Factor::constant({C, A, B}, {2, 2, 3}, 0.5);
+  EXPECT_EQ(f.variables(), (std::vector<VariableId>{A, B, C}));
+  EXPECT_EQ(f.cardinalities(), (std::vector<std::size_t>{2, 3, 2}));
+  EXPECT_EQ(f.strides(), (std::vector<std::size_t>{6, 2, 1}));
+  EXPECT_EQ(f.sum(), 6.0);
+}
+
+TEST(Factor, ConstructorPermutesAGivenOrderIntoCanonicalOrder) {
+  // Given over (B, A) with A fastest: b0: a0=1 a1=4 / b1: 2 5 / b2: 3 6 — the same table as f1().
+  const Factor g({B, A}, {3, 2}, {1, 4, 2, 5, 3, 6});
+  EXPECT_EQ(g, f1());
+  // And back: values_in_order(B, A) reproduces the given layout.
+  const VariableId ba[] = {B, A};
+  EXPECT_EQ(f1().values_in_order(ba), (Values{1, 4, 2, 5, 3, 6}));
+  const VariableId ab[] = {A, B};
+  EXPECT_EQ(f1().values_in_order(ab), (Values{1, 2, 3, 4, 5, 6}));
+}
+
+TEST(Factor, ConstructorRejectsBadShapes) {
+  EXPECT_THROW(Factor({A, B}, {2, 3}, {1, 2, 3}), ModelError);          // 3 values for 6 cells
+  EXPECT_THROW(Factor({A, A}, {2, 2}, {1, 2, 3, 4}), ModelError);       // repeated variable
+  EXPECT_THROW(Factor({A, B}, {2}, {1, 2}), ModelError);                // cardinalities missing
+}
+
+TEST(Factor, ProductAgainstHandComputedTable) {
+  // (f1 * f2)(a, b, c) = f1(a, b) * f2(b, c), order (A, B, C), C fastest:
+  //   a0b0: 1*1, 1*10     a0b1: 2*100, 2*1000   a0b2: 3*2, 3*20
+  //   a1b0: 4*1, 4*10     a1b1: 5*100, 5*1000   a1b2: 6*2, 6*20
+  const Factor p = multiply(f1(), f2());
+  EXPECT_EQ(p.variables(), (std::vector<VariableId>{A, B, C}));
+  EXPECT_EQ(values_of(p), (Values{1, 10, 200, 2000, 6, 60, 4, 40, 500, 5000, 12, 120}));
+  EXPECT_EQ(f1() * f2(), p);
+}
+
+TEST(Factor, ProductWithDisjointScopesIsOuterProduct) {
+  const Factor a({A}, {2}, {2, 3});
+  const Factor c({C}, {2}, {5, 7});
+  // (a0c0, a0c1, a1c0, a1c1) = (2*5, 2*7, 3*5, 3*7)
+  EXPECT_EQ(values_of(a * c), (Values{10, 14, 15, 21}));
+  EXPECT_EQ(values_of(c * a), (Values{10, 14, 15, 21}));
+}
+
+TEST(Factor, ProductWithScalarAndIdentity) {
+  EXPECT_EQ(f1() * Factor(), f1());
+  EXPECT_EQ(Factor() * f1(), f1());
+  EXPECT_EQ(values_of(f1() * Factor::scalar(2)), (Values{2, 4, 6, 8, 10, 12}));
+  EXPECT_EQ(values_of(scale(f1(), 0.5)), (Values{0.5, 1, 1.5, 2, 2.5, 3}));
+}
+
+TEST(Factor, ProductRejectsDisagreeingCardinalities) {
+  const Factor b2({B}, {2}, {1, 1});  // B has 3 states in f1
+  EXPECT_THROW((void)multiply(f1(), b2), ModelError);
+}
+
+TEST(Factor, SumOutAgainstHandComputedTable) {
+  const Factor p = f1() * f2();
+  // Summing B out of the product: (a, c) = sum over b
+  //   a0c0: 1 + 200 + 6 = 207     a0c1: 10 + 2000 + 60 = 2070
+  //   a1c0: 4 + 500 + 12 = 516    a1c1: 40 + 5000 + 120 = 5160
+  const Factor s = sum_out(p, B);
+  EXPECT_EQ(s.variables(), (std::vector<VariableId>{A, C}));
+  EXPECT_EQ(values_of(s), (Values{207, 2070, 516, 5160}));
+  // Summing A out of f1: b0: 1+4, b1: 2+5, b2: 3+6.
+  EXPECT_EQ(values_of(sum_out(f1(), A)), (Values{5, 7, 9}));
+  // Summing C out of f2: 11, 1100, 22.
+  EXPECT_EQ(values_of(sum_out(f2(), C)), (Values{11, 1100, 22}));
+  // A variable outside the scope is ignored.
+  EXPECT_EQ(sum_out(f1(), C), f1());
+  // Everything out: the total.
+  const VariableId ab[] = {A, B};
+  const Factor total = sum_out(f1(), ab);
+  EXPECT_EQ(total.arity(), 0u);
+  EXPECT_EQ(total.values()[0], 21.0);
+}
+
+TEST(Factor, MarginalKeepsOnlyTheGivenVariables) {
+  const Factor p = f1() * f2();
+  const VariableId keep_c[] = {C};
+  // c0: 207 + 516 = 723, c1: 2070 + 5160 = 7230
+  EXPECT_EQ(values_of(marginal(p, keep_c)), (Values{723, 7230}));
+  const VariableId keep_ca[] = {C, A, 7};  // order and absent ids do not matter
+  EXPECT_EQ(marginal(p, keep_ca), sum_out(p, B));
+}
+
+TEST(Factor, MaxOutAgainstHandComputedTable) {
+  // max over A of f1: b0: max(1,4), b1: max(2,5), b2: max(3,6)
+  EXPECT_EQ(values_of(max_out(f1(), A)), (Values{4, 5, 6}));
+  // max over B of f2: c0: max(1,100,2) = 100, c1: max(10,1000,20) = 1000
+  EXPECT_EQ(values_of(max_out(f2(), B)), (Values{100, 1000}));
+}
+
+TEST(Factor, ReduceAgainstHandComputedTable) {
+  const Factor p = f1() * f2();
+  // B = b1: (a, c) rows a0: 200 2000 / a1: 500 5000
+  const Factor r = reduce(p, Evidence{{B, 1}});
+  EXPECT_EQ(r.variables(), (std::vector<VariableId>{A, C}));
+  EXPECT_EQ(values_of(r), (Values{200, 2000, 500, 5000}));
+  // A = a1, C = c0: b0: 4, b1: 500, b2: 12
+  EXPECT_EQ(values_of(reduce(p, Evidence{{A, 1}, {C, 0}})), (Values{4, 500, 12}));
+  // Evidence on every variable leaves the single entry a1 b2 c1 = 120.
+  const Factor all = reduce(p, Evidence{{A, 1}, {B, 2}, {C, 1}});
+  EXPECT_EQ(all.arity(), 0u);
+  EXPECT_EQ(all.values()[0], 120.0);
+  // Evidence on variables outside the scope is ignored.
+  EXPECT_EQ(reduce(f1(), Evidence{{C, 1}, {9, 0}}), f1());
+}
+
+TEST(Factor, NormalizeAndItsFailures) {
+  const Factor n = normalize(f1());
+  for (std::size_t i = 0; i < 6; ++i) EXPECT_DOUBLE_EQ(n.values()[i], static_cast<double>(i + 1) / 21.0);
+  EXPECT_THROW((void)normalize(Factor::constant({A}, {2}, 0.0)), ZeroProbabilityEvidence);
+  Factor inf = f1();
+  inf.mutable_values()[0] = std::numeric_limits<double>::infinity();
+  EXPECT_THROW((void)normalize(inf), NumericalError);
+  Factor nan = f1();
+  nan.mutable_values()[2] = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THROW((void)normalize(nan), NumericalError);
+}
+
+TEST(Factor, DivideUsesZeroOverZeroIsZero) {
+  const Factor num({A, B}, {2, 3}, {0, 2, 6, 0, 8, 12});
+  const Factor den({B}, {3}, {0, 2, 3});
+  // (a, b) / den(b): a0: 0/0 = 0, 2/2 = 1, 6/3 = 2;  a1: 0/0 = 0, 8/2 = 4, 12/3 = 4
+  EXPECT_EQ(values_of(divide(num, den)), (Values{0, 1, 2, 0, 4, 4}));
+}
+
+TEST(Factor, MultiplyAllOfNothingIsTheIdentity) {
+  const std::vector<Factor> none;
+  const Factor id = multiply_all(none);
+  EXPECT_EQ(id.arity(), 0u);
+  EXPECT_EQ(id.values()[0], 1.0);
+  const std::vector<Factor> two = {f1(), f2()};
+  EXPECT_EQ(values_of(multiply_all(two)), (Values{1, 10, 200, 2000, 6, 60, 4, 40, 500, 5000, 12, 120}));
+}
+
+TEST(Factor, ConstantFromVariableSet) {
+  VariableSet vars;
+  vars.add({"X", {"x0", "x1"}});
+  vars.add({"Y", {"y0", "y1", "y2"}});
+  const Factor f = Factor::constant(vars, {1, 0}, 2.0);
+  EXPECT_EQ(f.variables(), (std::vector<VariableId>{0, 1}));
+  EXPECT_EQ(f.cardinalities(), (std::vector<std::size_t>{2, 3}));
+  EXPECT_EQ(f.sum(), 12.0);
+}
+
+TEST(Factor, PrintsSomething) {
+  std::ostringstream os;
+  os << f1();
+  EXPECT_FALSE(os.str().empty());
+}
+
+// ---- algebraic laws on random factors over 5 variables with 2..4 states ------------------------
+
+class RandomFactors : public ::testing::Test {
+ protected:
+  std::mt19937_64 rng{20240601};
+  std::vector<std::size_t> cards{2, 3, 4, 2, 3};
+
+  Factor random_factor() {
+    std::vector<VariableId> all{0, 1, 2, 3, 4};
+    std::shuffle(all.begin(), all.end(), rng);
+    const std::size_t k = std::uniform_int_distribution<std::size_t>(1, 3)(rng);
+    std::vector<VariableId> scope(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k));
+    std::vector<std::size_t> c;
+    std::size_t n = 1;
+    for (VariableId v : scope) {
+      c.push_back(cards[v]);
+      n *= cards[v];
+    }
+    std::vector<double> vals(n);
+    std::uniform_real_distribution<double> u(0.0, 2.0);
+    for (double& x : vals) x = u(rng);
+    return Factor(std::move(scope), std::move(c), std::move(vals));
+  }
+
+  // The product entry at a full assignment, evaluated entry by entry (no Factor operation).
+  static double entry(const Factor& f, const std::vector<std::size_t>& full) {
+    std::vector<std::size_t> s;
+    for (VariableId v : f.variables()) s.push_back(full[v]);
+    return f.at(s);
+  }
+};
+
+TEST_F(RandomFactors, ProductIsCommutativeAndAssociative) {
+  for (int trial = 0; trial < 50; ++trial) {
+    const Factor a = random_factor(), b = random_factor(), c = random_factor();
+    EXPECT_EQ(a * b, b * a);
+    expect_near_factor((a * b) * c, a * (b * c), 1e-12);
+    expect_near_factor((a * b) * c, (c * a) * b, 1e-12);
+    // Every entry equals the product of the three entries it combines.
+    const Factor p = (a * b) * c;
+    std::vector<std::size_t> full(5, 0);
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      std::size_t rest = i;
+      for (std::size_t d = p.arity(); d-- > 0;) {
+        full[p.variables()[d]] = rest % p.cardinalities()[d];
+        rest /= p.cardinalities()[d];
+      }
+      EXPECT_NEAR(p.values()[i], entry(a, full) * entry(b, full) * entry(c, full), 1e-12);
+    }
+  }
+}
+
+TEST_F(RandomFactors, SumOutOrderDoesNotMatter) {
+  for (int trial = 0; trial < 50; ++trial) {
+    const Factor f = random_factor() * random_factor() * random_factor();
+    if (f.arity() < 2) continue;
+    const VariableId x = f.variables()[0], y = f.variables()[f.arity() - 1];
+    const VariableId both[] = {x, y};
+    const VariableId both_rev[] = {y, x};
+    expect_near_factor(sum_out(sum_out(f, x), y), sum_out(sum_out(f, y), x), 1e-12);
+    expect_near_factor(sum_out(f, both), sum_out(sum_out(f, y), x), 1e-12);
+    expect_near_factor(sum_out(f, both), sum_out(f, both_rev), 1e-12);
+    EXPECT_NEAR(sum_out(f, both).sum(), f.sum(), 1e-9);
+  }
+}
+
+TEST_F(RandomFactors, ReduceCommutesWithProductAndSumOut) {
+  for (int trial = 0; trial < 50; ++trial) {
+    const Factor a = random_factor(), b = random_factor();
+    const VariableId v = static_cast<VariableId>(std::uniform_int_distribution<int>(0, 4)(rng));
+    const std::size_t s = std::uniform_int_distribution<std::size_t>(0, cards[v] - 1)(rng);
+    const Evidence e{{v, s}};
+    expect_near_factor(reduce(a * b, e), reduce(a, e) * reduce(b, e), 1e-12);
+    const VariableId w = static_cast<VariableId>((v + 1) % 5);
+    expect_near_factor(reduce(sum_out(a * b, w), e), sum_out(reduce(a * b, e), w), 1e-12);
+  }
+}
+
+}  // namespace
+}  // namespace pgm
