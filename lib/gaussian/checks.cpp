@@ -2,7 +2,10 @@
 
 #include <pgm/gaussian/gaussian.hpp>
 
+#include <Eigen/Eigenvalues>
+
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <limits>
 #include <unordered_set>
@@ -94,16 +97,21 @@ Eigen::LLT<Eigen::MatrixXd> factor_positive_definite(const Eigen::MatrixXd& m, c
   Eigen::LLT<Eigen::MatrixXd> llt(m);
   std::size_t bad = 0;
   if (!factor_ok(llt, m, &bad)) {
-    std::string msg = std::string(what) + " is not positive definite (Cholesky factorisation failed";
-    if (bad < names.size()) {
-      if (m(bad, bad) <= 0)
-        msg += ": the diagonal entry for '" + names[bad] + "' is " + num(m(bad, bad)) + ", expected > 0";
-      else if (bad == 0)
-        msg += " at '" + names[bad] + "'";
-      else
-        msg += " at '" + names[bad] + "', which is (numerically) a linear combination of the variables before it";
+    std::string msg = std::string(what) + " is not positive definite";
+    if (bad < names.size() && m(bad, bad) <= 0) {
+      msg += ": the diagonal entry for '" + names[bad] + "' is " + num(m(bad, bad)) + ", expected > 0";
+    } else {
+      // Error path only, so the O(n³) eigenvalues are affordable and tell the user how far off it is.
+      const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(m, Eigen::EigenvaluesOnly);
+      char ev[32];
+      std::snprintf(ev, sizeof ev, "%.6g", eig.eigenvalues()[0]);
+      msg += std::string(": its smallest eigenvalue is ") + ev;
+      if (bad < names.size())
+        msg += " (Cholesky factorisation fails at '" + names[bad] + "'" +
+               (bad > 0 ? ", which the variables before it determine too closely or beyond a valid correlation" : "") +
+               ")";
     }
-    throw ModelError(msg + ")");
+    throw ModelError(msg);
   }
   return llt;
 }

@@ -46,14 +46,21 @@ std::vector<std::string> read_names(const YAML::Node& root, const YamlContext& c
   return names;
 }
 
-Eigen::MatrixXd read_matrix(const YAML::Node& n, const YamlContext& ctx, const std::string& what,
+// The key node of root[key], whose position is the line a user looks for.
+YAML::Node key_node(const YAML::Node& root, const std::string& key) {
+  for (const auto& kv : root)
+    if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.first;
+  return root;
+}
+
+Eigen::MatrixXd read_matrix(const YAML::Node& key, const YAML::Node& n, const YamlContext& ctx, const std::string& what,
                             const std::vector<std::string>& names) {
   const auto d = names.size();
   const std::string expected = std::to_string(d) + " rows of " + std::to_string(d) + " numbers (one per variable: " +
                                join_names(names, 10) + ")";
   if (!n.IsSequence()) ctx.fail(n, "'" + what + "' must be a list of rows; expected " + expected);
   if (n.size() != d)
-    ctx.fail(n, "'" + what + "' has " + std::to_string(n.size()) + " rows; expected " + expected);
+    ctx.fail(key, "'" + what + "' has " + std::to_string(n.size()) + " rows; expected " + expected);
   Eigen::MatrixXd m(d, d);
   for (std::size_t i = 0; i < d; ++i) {
     const std::string row_what = "row " + std::to_string(i + 1) + " of '" + what + "'";
@@ -77,21 +84,22 @@ pgm::Gaussian read_gaussian_yaml(const YAML::Node& root, const YamlContext& ctx)
   const YAML::Node mean_node = ctx.require(root, "mean", "a gaussian model");
   const auto mean = ctx.numbers(mean_node, "'mean'");
   if (mean.size() != names.size())
-    ctx.fail(mean_node, "'mean' has " + std::to_string(mean.size()) + " entries; expected " +
+    ctx.fail(key_node(root, "mean"), "'mean' has " + std::to_string(mean.size()) + " entries; expected " +
                             std::to_string(names.size()) + " (one per variable: " + join_names(names, 10) + ")");
   const YAML::Node cov = root["covariance"];
   const YAML::Node prec = root["precision"];
-  if (cov && prec) ctx.fail(prec, "a gaussian model gives 'covariance' or 'precision', not both");
+  if (cov && prec) ctx.fail(key_node(root, "precision"), "a gaussian model gives 'covariance' or 'precision', not both");
   if (!cov && !prec) ctx.fail(root, "a gaussian model needs 'covariance' (or 'precision')");
   const YAML::Node mat = cov ? cov : prec;
   const std::string what = cov ? "covariance" : "precision";
-  Eigen::MatrixXd m = read_matrix(mat, ctx, what, names);
+  const YAML::Node key = key_node(root, what);
+  Eigen::MatrixXd m = read_matrix(key, mat, ctx, what, names);
   Eigen::VectorXd mu = Eigen::Map<const Eigen::VectorXd>(mean.data(), static_cast<Eigen::Index>(mean.size()));
   try {
     if (cov) return pgm::Gaussian(std::move(names), std::move(mu), std::move(m), name);
     return pgm::Gaussian::from_precision(std::move(names), std::move(mu), m, name);
   } catch (const ModelError& e) {
-    ctx.fail(mat, e.what());
+    ctx.fail(key, e.what());
   }
 }
 
@@ -160,7 +168,7 @@ pgm::LinearGaussianNetwork read_linear_gaussian_yaml(const YAML::Node& root, con
   }
   std::vector<LinearGaussianCpd> list;
   for (std::size_t v = 0; v < names.size(); ++v) {
-    if (!out[v]) ctx.fail(cpds, "variable '" + names[v] + "' has no CPD");
+    if (!out[v]) ctx.fail(key_node(root, "cpds"), "variable '" + names[v] + "' has no CPD");
     list.push_back(std::move(*out[v]));
   }
   // Check acyclicity here so the error points at a CPD on the cycle.
@@ -175,7 +183,7 @@ pgm::LinearGaussianNetwork read_linear_gaussian_yaml(const YAML::Node& root, con
   try {
     return pgm::LinearGaussianNetwork(name, std::move(names), std::move(list));
   } catch (const ModelError& e) {
-    ctx.fail(cpds, e.what());
+    ctx.fail(key_node(root, "cpds"), e.what());
   }
 }
 

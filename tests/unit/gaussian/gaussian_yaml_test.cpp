@@ -113,7 +113,7 @@ TEST(GaussianYaml, MalformedLinearGaussian) {
                "unknown parent 'Z'");
   expect_error(kLgHeader + "  X: {parents: [Y], weights: [1], variance: 2.0}\n  Y: {parents: [X], weights: [1], variance: 1.0}\n",
                "bad.yaml:", "cycle: ");
-  expect_error(kLgHeader + "  X: {variance: 2.0}\n", "bad.yaml:5:", "'Y' has no CPD");
+  expect_error(kLgHeader + "  X: {variance: 2.0}\n", "bad.yaml:4:", "'Y' has no CPD");
   expect_error(kLgHeader + "  X: {variance: 2.0, mean: 3}\n  Y: {variance: 1.0}\n", "bad.yaml:5:", "unknown field 'mean'");
   expect_error(kLgHeader + "  X: {intercept: 1.0}\n  Y: {variance: 1.0}\n", "bad.yaml:5:", "no 'variance'");
 }

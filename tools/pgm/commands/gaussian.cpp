@@ -1,0 +1,353 @@
+// Continuous models on the command line: `query` (via run_gaussian_query), `score`, `sample` (also
+// forward sampling of discrete Bayesian networks) and the Gaussian part of `info`.
+#include "pgm/commands.hpp"
+#include "pgm/commands/gaussian_info.hpp"
+#include "pgm/output.hpp"
+
+#include <pgm/core/error.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <random>
+
+namespace pgm::cli {
+namespace {
+
+using Assignments = std::vector<std::pair<std::string, std::string>>;
+
+// Shortest text that reads back as the same double (at most 17 significant digits).
+std::string exact(double x) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, r.ptr);
+}
+
+double parse_value(const std::string& name, const std::string& text) {
+  double v = 0;
+  const char* b = text.data();
+  const char* e = text.data() + text.size();
+  if (b != e && *b == '+') ++b;
+  const auto [p, ec] = std::from_chars(b, e, v);
+  if (ec != std::errc() || p != e || text.empty() || !std::isfinite(v))
+    throw QueryError("value of '" + name + "' is '" + text + "'; a continuous variable needs a finite number");
+  return v;
+}
+
+ContinuousEvidence numeric(const Assignments& given) {
+  ContinuousEvidence ev;
+  ev.reserve(given.size());
+  for (const auto& [n, v] : given) ev.emplace_back(n, parse_value(n, v));
+  return ev;
+}
+
+// The joint Gaussian of a continuous model; QueryError for discrete models.
+Gaussian joint_of(const Model& model, const char* command) {
+  if (const auto* g = std::get_if<Gaussian>(&model)) return *g;
+  if (const auto* lg = std::get_if<LinearGaussianNetwork>(&model)) return lg->to_gaussian();
+  throw QueryError(std::string("'") + command + "' needs a Gaussian or linear-Gaussian model");
+}
+
+void print_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) std::cerr << "pgm: warning: " << w << '\n';
+}
+
+Json vector_json(const Eigen::VectorXd& v) {
+  Json a = Json::array();
+  for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(number_json(v[i]));
+  return a;
+}
+
+Json matrix_json(const Eigen::MatrixXd& m) {
+  Json a = Json::array();
+  for (Eigen::Index i = 0; i < m.rows(); ++i) a.push_back(vector_json(m.row(i).transpose()));
+  return a;
+}
+
+std::string given_text(const Assignments& given) {
+  return given.empty() ? std::string() : " given " + format_assignments(given);
+}
+
+void print_moments(const Gaussian& g, std::ostream& out) {
+  TextTable t(2);
+  t.add_row({"variable", "mean", "variance", "std.dev"});
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    const double var = g.covariance()(i, i);
+    t.add_row({g.names()[i], format_number(g.mean()[i]), format_number(var), format_number(std::sqrt(var))});
+  }
+  for (std::size_t c = 1; c < 4; ++c) t.right_align(c);
+  t.print(out);
+  if (g.size() > 1) {
+    out << "Covariance\n";
+    TextTable c(2);
+    std::vector<std::string> header{""};
+    header.insert(header.end(), g.names().begin(), g.names().end());
+    c.add_row(header);
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      std::vector<std::string> row{g.names()[i]};
+      for (std::size_t j = 0; j < g.size(); ++j) row.push_back(format_number(g.covariance()(i, j)));
+      c.add_row(std::move(row));
+    }
+    for (std::size_t j = 1; j <= g.size(); ++j) c.right_align(j);
+    c.print(out);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// score
+
+struct ScoreOptions {
+  ModelOptions model;
+  std::vector<std::string> point;
+  bool json = false;
+};
+
+void run_score(const ScoreOptions& opts) {
+  const Model model = load(opts.model);
+  const Gaussian g = joint_of(model, "score");
+  const Eigen::VectorXd x = g.point(numeric(parse_assignments(opts.point)));
+  const double log_density = g.log_density(x);
+  const double d = g.mahalanobis(x);
+  if (opts.json) {
+    Json j;
+    j["log_density"] = number_json(log_density);
+    j["mahalanobis"] = number_json(d);
+    print_json(j, std::cout);
+    return;
+  }
+  TextTable t;
+  t.add_row({"log density", format_number(log_density, 10)});
+  t.add_row({"density", format_number(std::exp(log_density), 10)});
+  t.add_row({"Mahalanobis distance", format_number(d, 10)});
+  t.print(std::cout);
+}
+
+// ---------------------------------------------------------------------------------------------
+// sample
+
+struct SampleOptions {
+  ModelOptions model;
+  std::size_t n = 1000;
+  std::uint64_t seed = 0;
+  std::vector<std::string> given;
+};
+
+// Draws beyond this many are refused, so rejection sampling cannot run away.
+constexpr std::uint64_t kMaxDraws = 20'000'000;
+// Rejection sampling gives up if none of this many draws matches the evidence.
+constexpr std::uint64_t kZeroAcceptanceDraws = 1'000'000;
+
+void sample_gaussian(const Model& model, const SampleOptions& opts, std::ostream& out) {
+  const Gaussian joint = joint_of(model, "sample");
+  const ContinuousEvidence ev = numeric(parse_assignments(opts.given));
+  std::vector<std::string> warnings;
+  const Gaussian conditioned = joint.condition(ev, &warnings);
+  print_warnings(warnings);
+  const Eigen::MatrixXd draws = conditioned.sample(opts.n, opts.seed);
+  // Columns in declaration order; observed variables repeat their value.
+  std::vector<std::optional<double>> fixed(joint.size());
+  std::vector<std::size_t> column(joint.size(), 0);
+  for (const auto& [n, v] : ev) fixed[joint.index(n)] = v;
+  for (std::size_t k = 0; k < conditioned.size(); ++k) column[joint.index(conditioned.names()[k])] = k;
+  for (std::size_t i = 0; i < joint.size(); ++i) out << (i ? "," : "") << joint.names()[i];
+  out << '\n';
+  std::string line;
+  for (Eigen::Index r = 0; r < draws.rows(); ++r) {
+    line.clear();
+    for (std::size_t i = 0; i < joint.size(); ++i) {
+      if (i) line += ',';
+      line += exact(fixed[i] ? *fixed[i] : draws(r, static_cast<Eigen::Index>(column[i])));
+    }
+    out << line << '\n';
+  }
+}
+
+// Ancestral sampling in topological order; with evidence, draws that disagree are rejected.
+void sample_discrete(const BayesianNetwork& bn, const SampleOptions& opts, std::ostream& out) {
+  const Evidence evidence = bn.evidence(parse_assignments(opts.given));
+  const std::size_t n_vars = bn.size();
+  const std::vector<VariableId> order = bn.graph().topological_order();
+  std::vector<std::vector<double>> tables(n_vars);
+  for (VariableId v = 0; v < n_vars; ++v) tables[v] = bn.cpt_table(v);
+  std::vector<long> observed(n_vars, -1);
+  for (const auto& [v, s] : evidence) observed[v] = static_cast<long>(s);
+
+  std::mt19937_64 rng(opts.seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<std::size_t> state(n_vars);
+  for (VariableId v = 0; v < n_vars; ++v) out << (v ? "," : "") << bn.variable(v).name;
+  out << '\n';
+  std::uint64_t draws = 0;
+  std::size_t accepted = 0;
+  std::string line;
+  while (accepted < opts.n) {
+    if (draws == kMaxDraws || (accepted == 0 && draws == kZeroAcceptanceDraws)) {
+      if (accepted == 0)
+        throw QueryError("none of " + std::to_string(draws) + " forward samples matched the evidence " +
+                         format_assignments(parse_assignments(opts.given)) +
+                         "; its probability is zero or too small for rejection sampling");
+      throw LimitError("rejection sampling accepted only " + std::to_string(accepted) + " of " +
+                       std::to_string(draws) + " draws (acceptance " + format_number(double(accepted) / double(draws), 3) +
+                       "); asking for " + std::to_string(opts.n) + " samples would need about " +
+                       format_number(double(opts.n) * double(draws) / double(accepted), 3) + " draws");
+    }
+    ++draws;
+    bool ok = true;
+    for (const VariableId v : order) {
+      const auto parents = bn.parents(v);
+      std::size_t config = 0;
+      for (const VariableId p : parents) config = config * bn.variable(p).cardinality() + state[p];
+      const std::size_t k = bn.variable(v).cardinality();
+      const double* column = tables[v].data() + config * k;
+      double u = unit(rng);
+      std::size_t s = 0;
+      while (s + 1 < k && u >= column[s]) u -= column[s++];
+      // Skip trailing zero-probability states that rounding could land on.
+      while (s > 0 && column[s] == 0.0) --s;
+      state[v] = s;
+      if (observed[v] >= 0 && static_cast<long>(s) != observed[v]) {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) continue;
+    ++accepted;
+    line.clear();
+    for (VariableId v = 0; v < n_vars; ++v) {
+      if (v) line += ',';
+      line += bn.variable(v).states[state[v]];
+    }
+    out << line << '\n';
+  }
+}
+
+void run_sample(const SampleOptions& opts) {
+  const Model model = load(opts.model);
+  if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {
+    sample_discrete(*bn, opts, std::cout);
+  } else if (std::holds_alternative<MarkovNetwork>(model)) {
+    throw QueryError("sampling a Markov network is not supported (it has no forward sampling order; "
+                     "only Bayesian networks and Gaussian models can be sampled)");
+  } else {
+    sample_gaussian(model, opts, std::cout);
+  }
+}
+
+}  // namespace
+
+void run_gaussian_query(const Model& model, const std::vector<std::string>& targets, const Assignments& given,
+                        bool json, std::ostream& out) {
+  const Gaussian joint = joint_of(model, "query");
+  const ContinuousEvidence ev = numeric(given);
+  std::vector<std::string> warnings;
+  const Gaussian post = joint.posterior(targets, ev, &warnings);
+  print_warnings(warnings);
+  if (json) {
+    Json j;
+    j["variables"] = post.names();
+    j["mean"] = vector_json(post.mean());
+    j["covariance"] = matrix_json(post.covariance());
+    if (!ev.empty()) {
+      Json g = Json::object();
+      for (const auto& [n, v] : ev) g[n] = number_json(v);
+      j["given"] = std::move(g);
+    }
+    if (!warnings.empty()) j["warnings"] = warnings;
+    print_json(j, out);
+    return;
+  }
+  out << (given.empty() ? "Marginal" : "Posterior") << " of " << join_names(post.names()) << given_text(given)
+      << '\n';
+  print_moments(post, out);
+}
+
+void print_gaussian_info(const Model& model, bool json, std::ostream& out) {
+  const auto* lg = std::get_if<LinearGaussianNetwork>(&model);
+  const Gaussian g = joint_of(model, "info");
+  const double cond = g.condition_number();
+  const std::string type = lg ? "linear-gaussian" : "gaussian";
+  if (json) {
+    Json j;
+    j["name"] = g.name();
+    j["type"] = type;
+    j["variables"] = g.names();
+    j["mean"] = vector_json(g.mean());
+    j["covariance"] = matrix_json(g.covariance());
+    j["condition_number"] = number_json(cond);
+    if (lg) {
+      Json edges = Json::array();
+      Json cpds = Json::object();
+      for (VariableId v = 0; v < lg->size(); ++v) {
+        Json c;
+        c["parents"] = Json::array();
+        for (const VariableId p : lg->parents(v)) c["parents"].push_back(lg->name_of(p));
+        c["weights"] = Json::array();
+        for (const double w : lg->weights(v)) c["weights"].push_back(number_json(w));
+        c["intercept"] = number_json(lg->intercept(v));
+        c["variance"] = number_json(lg->variance(v));
+        cpds[lg->name_of(v)] = std::move(c);
+        const auto ps = lg->parents(v);
+        for (std::size_t k = 0; k < ps.size(); ++k)
+          edges.push_back(Json{{"from", lg->name_of(ps[k])}, {"to", lg->name_of(v)}, {"weight", number_json(lg->weights(v)[k])}});
+      }
+      j["edges"] = std::move(edges);
+      j["cpds"] = std::move(cpds);
+    }
+    print_json(j, out);
+    return;
+  }
+  out << (lg ? "Linear-Gaussian network" : "Gaussian") << " '" << g.name() << "': " << g.size() << " variables";
+  if (lg) out << ", " << lg->graph().num_edges() << " edges";
+  out << '\n';
+  if (lg) {
+    out << "Conditional distributions\n";
+    TextTable t(2);
+    for (VariableId v = 0; v < lg->size(); ++v) {
+      const auto ps = lg->parents(v);
+      std::string rhs = lg->intercept(v) != 0 || ps.empty() ? format_number(lg->intercept(v)) : "";
+      for (std::size_t k = 0; k < ps.size(); ++k) {
+        const double w = lg->weights(v)[k];
+        const std::string term = format_number(std::abs(w)) + "·" + lg->name_of(ps[k]);
+        rhs += rhs.empty() ? (w < 0 ? "-" : "") + term : (w < 0 ? " - " : " + ") + term;
+      }
+      rhs += " + N(0, " + format_number(lg->variance(v)) + ")";
+      t.add_row({lg->name_of(v), "=", rhs});
+    }
+    t.print(out);
+    out << "Joint\n";
+  }
+  print_moments(g, out);
+  out << "Condition number of the covariance: " << format_number(cond, 4) << " (largest/smallest eigenvalue)";
+  if (cond > 1e10) out << " — ill-conditioned: conditioning results may be inaccurate";
+  out << '\n';
+}
+
+void register_gaussian_commands(CLI::App& app) {
+  {
+    auto opts = std::make_shared<ScoreOptions>();
+    CLI::App* cmd = app.add_subcommand("score", "Log-density and Mahalanobis distance of a point under a Gaussian model");
+    add_model_options(*cmd, opts->model);
+    cmd->add_option("--point,-p", opts->point, "The point NAME=VALUE[,NAME=VALUE...], every variable once; repeatable")
+        ->required();
+    cmd->add_flag("--json", opts->json, "Print JSON instead of text");
+    cmd->callback([opts] { run_score(*opts); });
+  }
+  {
+    auto opts = std::make_shared<SampleOptions>();
+    CLI::App* cmd = app.add_subcommand(
+        "sample", "Draw samples as CSV (Gaussian models exactly, Bayesian networks by forward sampling)");
+    add_model_options(*cmd, opts->model);
+    cmd->add_option("-n,--count", opts->n, "Number of samples")->capture_default_str()->check(CLI::Range(0, 100'000'000));
+    cmd->add_option("--seed,-s", opts->seed, "Seed of the random generator (same seed, same samples)")
+        ->capture_default_str();
+    cmd->add_option("--given,-g", opts->given,
+                    "Evidence NAME=VALUE[,NAME=VALUE...]: exact conditioning for Gaussian models, rejection "
+                    "sampling for Bayesian networks; repeatable");
+    cmd->callback([opts] { run_sample(*opts); });
+  }
+}
+
+}  // namespace pgm::cli
