@@ -105,7 +105,11 @@ class Lexer {
     }
     std::string& out = unescaped_.emplace_back();
     for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '\\' && i + 1 < raw.size()) ++i;
+      if (raw[i] == '\\' && i + 1 < raw.size()) {
+        const char e = raw[++i];
+        out += e == 'n' ? '\n' : e == 'r' ? '\r' : e;
+        continue;
+      }
       out += raw[i];
     }
     current_.text = out;
@@ -532,8 +536,14 @@ void append_name(std::string& out, std::string_view name) {
   }
   out += '"';
   for (const char c : name) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
   }
   out += '"';
 }

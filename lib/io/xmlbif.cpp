@@ -197,10 +197,11 @@ class Reader {
     std::vector<VariableId> scope = cpt.parents;
     scope.push_back(child);
     const std::size_t size = detail::checked_table_size(spec.variables, scope, where);
-    read_table(table_node, name, size, cpt);
+    read_table(table_node, name, size, spec.variables[child].cardinality(), cpt);
   }
 
-  void read_table(const pugi::xml_node& table_node, const std::string& name, std::size_t size, detail::CptSpec& cpt) {
+  void read_table(const pugi::xml_node& table_node, const std::string& name, std::size_t size, std::size_t card,
+                  detail::CptSpec& cpt) {
     // Locate numbers relative to the text node, counting newlines in the (EOL-normalised) value.
     pugi::xml_node text_node = table_node.first_child();
     while (text_node && text_node.type() != pugi::node_pcdata && text_node.type() != pugi::node_cdata) {
@@ -239,6 +240,7 @@ class Reader {
         throw ParseError({file_, line, column}, "the <TABLE> of '" + name + "' has more than the " +
                                                     std::to_string(size) + " numbers expected");
       }
+      if (cpt.table.size() % card == 0) cpt.column_lines.push_back(line);  // a column starts here
       cpt.table.push_back(value);
     }
     if (cpt.table.size() != size) {

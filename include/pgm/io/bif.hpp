@@ -19,7 +19,7 @@ namespace pgm::io {
                                               const LoadOptions& options = {});
 
 // pgmpy-style BIF: one row per parent configuration, numbers in shortest exact form (they read back
-// bit-for-bit). Names that are not plain words are double-quoted.
+// bit-for-bit). Names that are not plain words are double-quoted, with \" \\ \n \r escapes (read back).
 [[nodiscard]] std::string write_bif(const BayesianNetwork& bn);
 
 }  // namespace pgm::io

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace pgm::io::detail {
@@ -42,6 +43,13 @@ std::size_t checked_table_size(const std::vector<Variable>& variables, const std
 
 namespace {
 
+// Ten significant digits: enough to show how far off a sum is, without 0.8999999999999999 noise.
+std::string readable(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.10g", x);
+  return buffer;
+}
+
 std::string conditional(const std::vector<Variable>& vars, VariableId child, const CptSpec& cpt, std::size_t config,
                         std::size_t state) {
   std::string out = "P(" + vars[child].name + "=" + vars[child].states[state];
@@ -70,7 +78,7 @@ void check_columns(const BnSpec& spec, VariableId child, const std::string& file
       std::string given = cpt.parents.empty() ? std::string("the distribution")
                                               : "the column for " + describe_configuration(spec.variables, cpt.parents, c);
       throw ParseError({file, line, column}, "in the " + block + " of '" + spec.variables[child].name + "': " + given +
-                                                 " sums to " + format_double(sum) + ", expected 1 (tolerance " +
+                                                 " sums to " + readable(sum) + ", expected 1 (tolerance " +
                                                  format_double(kCptSumTolerance) + ")");
     }
   }
