@@ -11,6 +11,7 @@
 #include <cmath>
 #include <numbers>
 #include <random>
+#include <unordered_map>
 
 namespace pgm {
 
@@ -66,8 +67,21 @@ std::vector<std::size_t> Gaussian::indices(std::span<const std::string> names) c
   std::vector<std::size_t> r;
   std::vector<bool> used(size(), false);
   r.reserve(names.size());
+  // Many names (conditioning on thousands of variables): one hash map instead of linear scans.
+  std::unordered_map<std::string_view, std::size_t> by_name;
+  if (names.size() > 16) {
+    by_name.reserve(size());
+    for (std::size_t i = 0; i < size(); ++i) by_name.emplace(names_[i], i);
+  }
   for (const auto& n : names) {
-    const std::size_t i = index(n);
+    std::size_t i = 0;
+    if (by_name.empty()) {
+      i = index(n);
+    } else if (const auto it = by_name.find(n); it != by_name.end()) {
+      i = it->second;
+    } else {
+      i = index(n);  // throws the unknown-variable error
+    }
     if (used[i]) throw QueryError("variable '" + n + "' is given twice");
     used[i] = true;
     r.push_back(i);
