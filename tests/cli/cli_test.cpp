@@ -87,7 +87,9 @@ std::vector<std::string> keys(const Json& object) {
 
 std::size_t count(const std::string& haystack, const std::string& needle) {
   std::size_t n = 0;
-  for (auto pos = haystack.find(needle); pos != std::string::npos; pos = haystack.find(needle, pos + needle.size())) ++n;
+  for (auto pos = haystack.find(needle); pos != std::string::npos; pos = haystack.find(needle, pos + needle.size())) {
+    ++n;
+  }
   return n;
 }
 
@@ -103,6 +105,13 @@ std::string line_starting(const std::string& text, const std::string& prefix) {
 }
 
 constexpr double kTol = 1e-12;
+
+void expect_table(const Json& table, const std::vector<double>& expected) {
+  ASSERT_EQ(table.size(), expected.size()) << table.dump();
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_NEAR(table[i].get<double>(), expected[i], kTol) << "entry " << i;
+  }
+}
 const std::string kFull = "\u2588";  // full block: 1/30 of the bar, i.e. probability 1/30
 
 // lesson-joint.yaml: one factor over X, Y (Z = 1), rows X, columns Y:
@@ -184,8 +193,7 @@ TEST(CliQuery, JointTableFirstVariableSlowest) {
     EXPECT_EQ(j["joint"]["variables"], Json({"X", "Y"}));
     // X slowest: the table exactly as written in the file.
     const std::vector<double> expected = {0.10, 0.05, 0.05, 0.20, 0.15, 0.05, 0.05, 0.20, 0.15};
-    ASSERT_EQ(j["joint"]["table"].size(), expected.size());
-    for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(j["joint"]["table"][i].get<double>(), expected[i], kTol);
+    expect_table(j["joint"]["table"], expected);
   }
   {
     const RunResult r = run({"query", kLesson, "Y", "X", "--joint", "--json"});
@@ -194,8 +202,7 @@ TEST(CliQuery, JointTableFirstVariableSlowest) {
     EXPECT_EQ(j["joint"]["variables"], Json({"Y", "X"}));
     // Y slowest: the transpose, column by column.
     const std::vector<double> expected = {0.10, 0.20, 0.05, 0.05, 0.15, 0.20, 0.05, 0.05, 0.15};
-    ASSERT_EQ(j["joint"]["table"].size(), expected.size());
-    for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(j["joint"]["table"][i].get<double>(), expected[i], kTol);
+    expect_table(j["joint"]["table"], expected);
   }
 }
 
@@ -337,13 +344,13 @@ TEST(CliQuery, SprinklerJointAndConditional) {
     // summer,on 0.3.
     const Json j = parse_json(run({"query", kSprinkler, "Season", "Sprinkler", "--joint", "--json"}));
     const std::vector<double> expected = {0.48, 0.12, 0.1, 0.3};
-    ASSERT_EQ(j["joint"]["table"].size(), expected.size()) << j.dump();
-    for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(j["joint"]["table"][i].get<double>(), expected[i], kTol);
+    expect_table(j["joint"]["table"], expected);
   }
   {
     // P(Rain | Season) recovers the CPT; Sprinkler=on changes nothing (Rain is independent of
     // Sprinkler given Season) except P(e) = 0.42.
-    const Json j = parse_json(run({"query", kSprinkler, "Rain", "--by", "Season", "--given", "Sprinkler=on", "--json"}));
+    const Json j =
+        parse_json(run({"query", kSprinkler, "Rain", "--by", "Season", "--given", "Sprinkler=on", "--json"}));
     const Json& t = j["conditional"]["table"];
     EXPECT_NEAR(t["winter"]["no"].get<double>(), 0.2, kTol);
     EXPECT_NEAR(t["winter"]["yes"].get<double>(), 0.8, kTol);
@@ -371,7 +378,8 @@ TEST(CliMarginals, EvidenceFileCombinesWithGiven) {
     std::ofstream f(path);
     f << "# observed\nWetGrass=wet\n";
   }
-  const RunResult r = run({"marginals", kSprinkler, "--evidence-file", path.string(), "--given", "Season=winter", "--json"});
+  const RunResult r =
+      run({"marginals", kSprinkler, "--evidence-file", path.string(), "--given", "Season=winter", "--json"});
   // The same variable in the file and in --given with another state is rejected.
   const RunResult clash = run({"marginals", kSprinkler, "--evidence-file", path.string(), "--given", "WetGrass=dry"});
   std::error_code ec;

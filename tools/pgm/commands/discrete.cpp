@@ -43,7 +43,9 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
   cmd.add_option("--evidence-file,-e", opts.evidence_file,
                  "Evidence file: UAI .evid, or NAME=STATE lines; combined with --given")
       ->type_name("FILE");
-  cmd.add_option("--method", opts.method, "Inference engine: ve (variable elimination) or jt (junction tree: one calibration gives every marginal; joint and --by tables always use ve)")
+  cmd.add_option("--method", opts.method,
+                 "Inference engine: ve (variable elimination) or jt (junction tree: one calibration gives every "
+                 "marginal; joint and --by tables always use ve)")
       ->check(CLI::IsMember({"ve", "jt"}))
       ->capture_default_str();
   cmd.add_flag("--json", opts.json, "Print JSON instead of a table");
@@ -527,7 +529,8 @@ void register_discrete_commands(CLI::App& app) {
       bool json = false;
     };
     auto opts = std::make_shared<InfoOptions>();
-    CLI::App* cmd = app.add_subcommand("info", "Variables, structure, parameter count and elimination width of a model");
+    CLI::App* cmd =
+        app.add_subcommand("info", "Variables, structure, parameter count and elimination width of a model");
     add_model_options(*cmd, opts->model);
     cmd->add_flag("--json", opts->json, "Print JSON instead of text");
     cmd->callback([opts] { run_info(opts->model, opts->json); });
