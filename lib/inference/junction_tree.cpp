@@ -169,7 +169,7 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
   const Evidence evidence = checked_evidence(vars, evidence_in);
   const std::size_t k = cliques_.size();
   CalibratedJunctionTree out;
-  out.tree_ = this;
+  out.home_ = home_;
   out.evidence_ = evidence;
   out.beliefs_ = initial_;
   auto& psi = out.beliefs_;
@@ -232,16 +232,16 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
 }
 
 Factor CalibratedJunctionTree::marginal(VariableId v) const {
-  if (v >= tree_->variables().size()) throw QueryError("variable id " + std::to_string(v) + " is out of range");
-  const Factor& b = beliefs_[tree_->home(v)];
+  if (v >= home_.size()) throw QueryError("variable id " + std::to_string(v) + " is out of range");
+  const Factor& b = beliefs_[home_[v]];
   const VariableId keep[1] = {v};
   return normalize(pgm::marginal(b, keep));
 }
 
 std::vector<Factor> CalibratedJunctionTree::marginals() const {
   std::vector<Factor> out;
-  out.reserve(tree_->variables().size());
-  for (VariableId v = 0; v < tree_->variables().size(); ++v) out.push_back(marginal(v));
+  out.reserve(home_.size());
+  for (VariableId v = 0; v < home_.size(); ++v) out.push_back(marginal(v));
   return out;
 }
 

@@ -62,6 +62,7 @@ class JunctionTree {
   std::size_t table_bytes_ = 0;
 };
 
+// Self-contained: it keeps no reference to the tree or the model, so it may outlive both.
 class CalibratedJunctionTree {
  public:
   // P(v | e); a point mass on observed variables.
@@ -73,8 +74,8 @@ class CalibratedJunctionTree {
 
  private:
   friend class JunctionTree;
-  const JunctionTree* tree_ = nullptr;
-  std::vector<Factor> beliefs_;  // normalised clique marginals
+  std::vector<std::size_t> home_;  // per variable: index into beliefs_
+  std::vector<Factor> beliefs_;    // normalised clique marginals
   Evidence evidence_;
   double probability_of_evidence_ = 1;
   double log_probability_of_evidence_ = 0;
