@@ -27,7 +27,7 @@ enum ExitCode : int {
 struct ModelOptions {
   std::string path;
   std::string format;  // empty: by extension
-  bool renormalize = false;
+  bool renormalize = true;
 };
 void add_model_options(CLI::App& cmd, ModelOptions& opts);
 [[nodiscard]] Model load(const ModelOptions& opts);

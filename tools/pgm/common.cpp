@@ -34,8 +34,10 @@ void add_model_options(CLI::App& cmd, ModelOptions& opts) {
             }
           },
           "FORMAT", "format"));
-  cmd.add_flag("--renormalize", opts.renormalize,
-               "Rescale CPT columns that sum to 1 only within rounding (e.g. 0.3333 x 3) to sum to exactly 1");
+  // On by default for inference: BIF files print rounded CPTs (columns off by ~1e-8), and without
+  // rescaling engines that prune barren nodes and engines that do not disagree at that level.
+  cmd.add_flag("--renormalize,!--no-renormalize", opts.renormalize,
+               "Rescale CPT columns that sum to 1 within 1e-6 to sum to exactly 1 (default: on)");
 }
 
 Model load(const ModelOptions& opts) {
