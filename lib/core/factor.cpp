@@ -522,7 +522,10 @@ Factor normalize(const Factor& f) {
   const double s = f.sum();
   if (!std::isfinite(s)) throw NumericalError("cannot normalise a factor whose total is not finite");
   if (s <= 0.0) throw ZeroProbabilityEvidence("cannot normalise: every entry is zero (the evidence has probability zero)");
-  return scale(f, 1.0 / s);
+  // Divide rather than multiply by 1/s, so a point mass comes out exactly 1.
+  Factor r = f;
+  for (double& v : r.mutable_values()) v /= s;
+  return r;
 }
 
 Factor scale(const Factor& f, double s) {

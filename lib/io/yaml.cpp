@@ -120,7 +120,7 @@ void check_column(const YamlContext& ctx, const YAML::Node& where, const std::ve
   for (std::size_t j = 0; j < col.size(); ++j) {
     if (col[j] < 0.0 || col[j] > 1.0) {
       std::ostringstream os;
-      os.precision(17);
+      os.precision(12);
       os << "CPT of '" << child << "'" << given << " has probability " << col[j] << " for state '" << cv.states[j]
          << "'; probabilities must lie in [0, 1]";
       ctx.fail(where.IsSequence() && where.size() > j ? where[j] : where, os.str());
@@ -129,7 +129,7 @@ void check_column(const YamlContext& ctx, const YAML::Node& where, const std::ve
   }
   if (std::abs(s - 1.0) > tolerance) {
     std::ostringstream os;
-    os.precision(17);
+    os.precision(12);
     os << "CPT of '" << child << "'" << given << " sums to " << s << "; expected 1 within " << tolerance;
     ctx.fail(where, os.str());
   }
@@ -306,7 +306,7 @@ MarkovNetwork read_markov_network(const YAML::Node& root, const YamlContext& ctx
     for (std::size_t j = 0; j < values.size(); ++j)
       if (values[j] < 0.0) {
         std::ostringstream os;
-        os.precision(17);
+        os.precision(12);
         os << which << " has negative value " << values[j] << " (entry " << j + 1 << "); factor values must be non-negative";
         ctx.fail(vn[j], os.str());
       }

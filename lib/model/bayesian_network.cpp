@@ -83,7 +83,7 @@ BayesianNetwork BayesianNetworkBuilder::build() && {
         const double p = t[row * k + j];
         if (!std::isfinite(p) || p < 0.0 || p > 1.0) {
           std::ostringstream os;
-          os.precision(17);
+          os.precision(12);
           os << "CPT of '" << variables_[v].name << "' has probability " << p << " for state '"
              << variables_[v].states[j] << "' given " << parent_configuration(variables_, parents_[v], row)
              << "; probabilities must be finite and in [0, 1]";
@@ -93,7 +93,7 @@ BayesianNetwork BayesianNetworkBuilder::build() && {
       }
       if (std::abs(s - 1.0) > tolerance_) {
         std::ostringstream os;
-        os.precision(17);
+        os.precision(12);
         os << "CPT of '" << variables_[v].name << "' given " << parent_configuration(variables_, parents_[v], row)
            << " sums to " << s << "; expected 1 within " << tolerance_;
         throw ModelError(os.str());

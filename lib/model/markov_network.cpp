@@ -34,7 +34,7 @@ void MarkovNetworkBuilder::add_factor(std::vector<VariableId> scope, std::vector
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (!std::isfinite(values[i]) || values[i] < 0.0) {
       std::ostringstream os;
-      os.precision(17);
+      os.precision(12);
       os << which << " has value " << values[i] << " at position " << i << "; factor values must be finite and non-negative";
       throw ModelError(os.str());
     }
