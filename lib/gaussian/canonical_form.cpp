@@ -116,14 +116,17 @@ CanonicalForm CanonicalForm::marginalize(std::span<const std::string> out) const
     throw NumericalError("cannot integrate out " + join_names(pick(names_, b), 10) +
                          ": their precision block is not positive definite (the integral diverges)");
   // With W = L_bb⁻¹ K_ba and u = L_bb⁻¹ h_b: K' = K_aa − WᵀW, h' = h_a − Wᵀu.
-  Eigen::MatrixXd w = sub(precision_, b, a);
-  llt.matrixL().solveInPlace(w);
   Eigen::VectorXd u = sub(potential_, b);
   llt.matrixL().solveInPlace(u);
   Eigen::MatrixXd k = sub(precision_, a, a);
-  k.selfadjointView<Eigen::Lower>().rankUpdate(w.transpose(), -1.0);
-  k.triangularView<Eigen::StrictlyUpper>() = k.transpose();
-  Eigen::VectorXd h = sub(potential_, a) - w.transpose() * u;
+  Eigen::VectorXd h = sub(potential_, a);
+  if (!a.empty()) {  // Eigen's zero-size triangular solves are best avoided
+    Eigen::MatrixXd w = sub(precision_, b, a);
+    llt.matrixL().solveInPlace(w);
+    k.selfadjointView<Eigen::Lower>().rankUpdate(w.transpose(), -1.0);
+    k.triangularView<Eigen::StrictlyUpper>() = k.transpose();
+    h -= w.transpose() * u;
+  }
   const double log_det_kbb = 2.0 * llt.matrixLLT().diagonal().array().log().sum();
   const double g = log_constant_ +
                    0.5 * (static_cast<double>(b.size()) * std::log(2.0 * std::numbers::pi) - log_det_kbb + u.squaredNorm());

@@ -158,6 +158,8 @@ Gaussian Gaussian::condition(const ContinuousEvidence& evidence, std::vector<std
   // Fast path: the observed variables are, in order, the leading ones. Then the stored factor
   // already holds the answer: with Σ = [[L_oo, 0], [L_ho, L_hh]]·(same)ᵀ the Schur complement
   // Σ_hh − Σ_ho Σ_oo⁻¹ Σ_oh is L_hh L_hhᵀ and Σ_ho Σ_oo⁻¹ (x − μ)_o = L_ho L_oo⁻¹ (x − μ)_o.
+  // Everything observed: nothing left to describe (and Eigen's zero-size products are best avoided).
+  if (h.empty()) return Gaussian(Trusted{}, {}, Eigen::VectorXd(0), Eigen::MatrixXd(0, 0), Eigen::MatrixXd(0, 0), name_);
   bool leading = true;
   for (std::size_t k = 0; k < o.size(); ++k) leading = leading && o[k] == k;
   if (leading) {
