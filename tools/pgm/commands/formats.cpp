@@ -122,9 +122,6 @@ void add_format_check(CLI::Option* option) {
 
 }  // namespace
 
-// TEMPORARY weak default until bench.cpp (which defines the real one) is in the build.
-[[gnu::weak]] void register_bench_command(CLI::App& /*app*/) {}
-
 void register_format_commands(CLI::App& app) {
   auto opts = std::make_shared<ConvertOptions>();
   CLI::App* cmd = app.add_subcommand(
