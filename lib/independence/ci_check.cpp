@@ -23,21 +23,19 @@ std::vector<VariableId> sorted_unique(std::span<const VariableId> ids) {
   return v;
 }
 
-// Entries of the joint over `vars`; LimitError with the figure past kMaxIndependenceJointEntries.
-std::size_t joint_size(const VariableSet& all, std::span<const VariableId> vars) {
-  std::size_t size = 1;
-  double exact = 1.0;  // for the message: may exceed size_t
-  for (VariableId v : vars) exact *= static_cast<double>(all[v].cardinality());
-  if (exact > static_cast<double>(kMaxIndependenceJointEntries)) {
+// LimitError with the figure when the joint over `vars` has more than kMaxIndependenceJointEntries
+// entries. Counted in double so that huge products cannot overflow.
+void check_joint_size(const VariableSet& all, std::span<const VariableId> vars) {
+  double entries = 1.0;
+  for (VariableId v : vars) entries *= static_cast<double>(all[v].cardinality());
+  if (entries > static_cast<double>(kMaxIndependenceJointEntries)) {
     std::ostringstream msg;
     msg << "the numeric independence check needs the joint distribution over " << vars.size()
-        << " variables (X, Y and Z), which has " << std::fixed << std::setprecision(0) << exact
-        << " entries; the limit is "
-        << kMaxIndependenceJointEntries << " — use fewer or smaller variables, or rely on the structural answer";
+        << " variables (X, Y and Z), which has " << std::fixed << std::setprecision(0) << entries
+        << " entries; the limit is " << kMaxIndependenceJointEntries
+        << " — use fewer or smaller variables, or rely on the structural answer";
     throw LimitError(msg.str());
   }
-  for (VariableId v : vars) size *= all[v].cardinality();
-  return size;
 }
 
 template <class Model>
@@ -55,7 +53,7 @@ NumericIndependence check(const Model& model, std::span<const VariableId> x_in, 
   order.insert(order.end(), x.begin(), x.end());
   order.insert(order.end(), y.begin(), y.end());
   const VariableSet& vars = model.variables();
-  joint_size(vars, order);
+  check_joint_size(vars, order);
   std::size_t nx = 1, ny = 1, nz = 1;
   for (VariableId v : x) nx *= vars[v].cardinality();
   for (VariableId v : y) ny *= vars[v].cardinality();

@@ -111,7 +111,7 @@ TEST(DSeparation, LocalIndependenciesHoldAndAreTheNonDescendants) {
 }
 
 // Sprinkler: Season → Sprinkler, Season → Rain, Sprinkler → WetGrass ← Rain, WetGrass → Slippery.
-class Sprinkler : public ::testing::Test {
+class DSeparationSprinkler : public ::testing::Test {
  protected:
   void SetUp() override {
     Model m = io::load_model(std::string(PGM_SOURCE_DIR) + "/models/sprinkler.yaml");
@@ -129,7 +129,7 @@ class Sprinkler : public ::testing::Test {
   BayesianNetwork bn_;
 };
 
-TEST_F(Sprinkler, TextbookStatements) {
+TEST_F(DSeparationSprinkler, TextbookStatements) {
   // Both trails from WetGrass to Season pass a non-collider (Sprinkler or Rain): observing both blocks.
   EXPECT_TRUE(test({"WetGrass"}, {"Season"}, {"Sprinkler", "Rain"}).independent);
   EXPECT_TRUE(test({"Slippery"}, {"Season", "Sprinkler", "Rain"}, {"WetGrass"}).independent);
@@ -141,7 +141,7 @@ TEST_F(Sprinkler, TextbookStatements) {
   EXPECT_FALSE(test({"WetGrass"}, {"Season"}, {"Sprinkler"}).independent);  // still open through Rain
 }
 
-TEST_F(Sprinkler, WitnessTrailForWetGrassAndSeason) {
+TEST_F(DSeparationSprinkler, WitnessTrailForWetGrassAndSeason) {
   const auto r = test({"WetGrass"}, {"Season"}, {});
   ASSERT_FALSE(r.independent);
   // The two shortest active trails are WetGrass ← Sprinkler ← Season and WetGrass ← Rain ← Season.
@@ -158,7 +158,7 @@ TEST_F(Sprinkler, WitnessTrailForWetGrassAndSeason) {
             (std::vector<std::string>{"Sprinkler", "WetGrass", "Rain"}));
 }
 
-TEST_F(Sprinkler, NameErrors) {
+TEST_F(DSeparationSprinkler, NameErrors) {
   auto message = [&](const Names& x, const Names& y, const Names& z) -> std::string {
     try {
       (void)test(x, y, z);
@@ -183,10 +183,10 @@ TEST_F(Sprinkler, NameErrors) {
 // Asia (Lauritzen & Spiegelhalter 1988): asia→tub, smoke→lung, smoke→bronc, tub→either←lung,
 // either→xray, either→dysp←bronc. Structure only, built here so the statements do not depend on
 // any file.
-class Asia : public ::testing::Test {
+class DSeparationAsia : public ::testing::Test {
  protected:
   enum : VariableId { asia, tub, smoke, lung, bronc, either, xray, dysp };
-  Asia() : dag_(8) {
+  DSeparationAsia() : dag_(8) {
     dag_.add_edge(asia, tub);
     dag_.add_edge(smoke, lung);
     dag_.add_edge(smoke, bronc);
@@ -202,7 +202,7 @@ class Asia : public ::testing::Test {
   Dag dag_;
 };
 
-TEST_F(Asia, ClassicStatements) {
+TEST_F(DSeparationAsia, ClassicStatements) {
   EXPECT_TRUE(sep({tub}, {smoke}, {}));        // only trails pass the unobserved collider either
   EXPECT_FALSE(sep({tub}, {smoke}, {dysp}));   // dysp is a descendant of the collider either
   EXPECT_FALSE(sep({tub}, {lung}, {xray}));    // explaining away through either's child
@@ -218,7 +218,7 @@ TEST_F(Asia, ClassicStatements) {
   EXPECT_FALSE(sep({smoke}, {xray}, {lung, dysp}));   // smoke → bronc → dysp ← either → xray
 }
 
-TEST_F(Asia, AgreesWithTheFile) {
+TEST_F(DSeparationAsia, AgreesWithTheFile) {
   // The lead's models/asia.yaml must have the same structure.
   Model m = io::load_model(std::string(PGM_SOURCE_DIR) + "/models/asia.yaml");
   const auto& bn = std::get<BayesianNetwork>(m);

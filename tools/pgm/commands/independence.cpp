@@ -186,7 +186,8 @@ void run_independent(const IndependentOptions& opts) {
   } else if (s->undirected != nullptr) {
     answer = separation(*s->undirected, q.x, q.y, q.z);
   } else {
-    answer.independent = s->gaussian->conditionally_independent(names(*s, q.x), names(*s, q.y), names(*s, q.z));
+    answer.independent =
+        s->gaussian->conditionally_independent(names(*s, q.x), names(*s, q.y), names(*s, q.z), opts.tolerance);
   }
 
   std::optional<NumericAnswer> numeric;
@@ -266,9 +267,15 @@ void run_blanket(const NodeOptions& opts) {
   if (s->dag != nullptr) {
     parents = names(*s, s->dag->parents(node));
     children = names(*s, s->dag->children(node));
-    for (VariableId b : blanket) {
-      if (!s->dag->has_edge(b, node) && !s->dag->has_edge(node, b)) co_parents.push_back(s->names[b]);
+    std::vector<VariableId> others;
+    for (VariableId c : s->dag->children(node)) {
+      for (VariableId p : s->dag->parents(c)) {
+        if (p != node) others.push_back(p);
+      }
     }
+    std::sort(others.begin(), others.end());
+    others.erase(std::unique(others.begin(), others.end()), others.end());
+    co_parents = names(*s, others);
   }
   if (opts.json) {
     Json out = Json::object();
