@@ -171,14 +171,12 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
   CalibratedJunctionTree out;
   out.home_ = home_;
   out.evidence_ = evidence;
-  out.beliefs_ = initial_;
+  out.cardinalities_ = vars.cardinalities();
+  // Evidence shrinks every clique that holds an observed variable (observed variables leave the
+  // scopes), so each observation divides the work of the cliques it touches by its state count.
   auto& psi = out.beliefs_;
-  // Evidence enters as an indicator multiplied into the variable's home clique.
-  for (const auto& [v, s] : evidence) {
-    std::vector<double> t(vars[v].cardinality(), 0.0);
-    t[s] = 1.0;
-    psi[home_[v]] *= Factor({v}, {vars[v].cardinality()}, std::move(t));
-  }
+  psi.reserve(k);
+  for (std::size_t c = 0; c < k; ++c) psi.push_back(reduce(initial_[c], evidence));
   auto describe = [&] {
     std::string s;
     for (std::size_t i = 0; i < evidence.size(); ++i)
@@ -187,6 +185,7 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
   };
   double log_z = 0;
   std::vector<Factor> sep(k);
+  std::vector<double> sep_total(k, 1.0);
   // Collect: children send normalised separator marginals upwards.
   for (std::size_t c : postorder_) {
     const std::size_t p = parent_[c];
@@ -205,6 +204,7 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
     const double z = sep[c].sum();
     if (!(z > 0.0)) throw ZeroProbabilityEvidence("the evidence " + describe() + " has probability zero under the model; no posterior exists");
     log_z += std::log(z);
+    sep_total[c] = z;
     scale_in_place(sep[c], 1.0 / z);
     psi[p] *= sep[c];
   }
@@ -219,12 +219,13 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
       if (!std::binary_search(separators_[c].begin(), separators_[c].end(), v)) drop.push_back(v);
     sum_out_into(psi[p], drop, fresh);
     // fresh and sep[c] share the separator's scope and layout: divide entry by entry (0/0 = 0).
+    // Dividing by the unnormalised separator (normalised one times its total) also leaves psi[c]
+    // normalised, so no extra pass over the clique is needed.
     auto fv = fresh.mutable_values();
     const auto sv = sep[c].values();
-    for (std::size_t j = 0; j < fv.size(); ++j) fv[j] = sv[j] == 0.0 ? 0.0 : fv[j] / sv[j];
+    const double zt = sep_total[c];
+    for (std::size_t j = 0; j < fv.size(); ++j) fv[j] = sv[j] == 0.0 ? 0.0 : fv[j] / (sv[j] * zt);
     psi[c] *= fresh;
-    const double z = psi[c].sum();
-    if (z > 0.0) scale_in_place(psi[c], 1.0 / z);
   }
   out.log_probability_of_evidence_ = log_z;
   out.probability_of_evidence_ = std::exp(log_z);
@@ -233,6 +234,12 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
 
 Factor CalibratedJunctionTree::marginal(VariableId v) const {
   if (v >= home_.size()) throw QueryError("variable id " + std::to_string(v) + " is out of range");
+  auto it = std::lower_bound(evidence_.begin(), evidence_.end(), v, [](const auto& p, VariableId x) { return p.first < x; });
+  if (it != evidence_.end() && it->first == v) {
+    std::vector<double> t(cardinalities_[v], 0.0);
+    t[it->second] = 1.0;
+    return Factor({v}, {cardinalities_[v]}, std::move(t));
+  }
   const Factor& b = beliefs_[home_[v]];
   const VariableId keep[1] = {v};
   return normalize(pgm::marginal(b, keep));

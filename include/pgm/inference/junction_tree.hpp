@@ -75,7 +75,8 @@ class CalibratedJunctionTree {
  private:
   friend class JunctionTree;
   std::vector<std::size_t> home_;  // per variable: index into beliefs_
-  std::vector<Factor> beliefs_;    // normalised clique marginals
+  std::vector<std::size_t> cardinalities_;
+  std::vector<Factor> beliefs_;    // normalised clique marginals, observed variables reduced away
   Evidence evidence_;
   double probability_of_evidence_ = 1;
   double log_probability_of_evidence_ = 0;
