@@ -2,6 +2,8 @@
 #include <pgm/inference/elimination_order.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <random>
 #include <cmath>
 #include <limits>
 
@@ -98,12 +100,36 @@ EliminationOrder EliminationOrder::evaluate(std::span<const std::vector<Variable
 EliminationOrder EliminationOrder::find(std::span<const std::vector<VariableId>> scopes,
                                         std::span<const std::size_t> cardinalities,
                                         std::span<const VariableId> eliminate, EliminationHeuristic heuristic) {
+  return find(scopes, cardinalities, eliminate, heuristic, 0);
+}
+
+EliminationOrder EliminationOrder::find_with_restarts(std::span<const std::vector<VariableId>> scopes,
+                                                      std::span<const std::size_t> cardinalities,
+                                                      std::span<const VariableId> eliminate, double budget_seconds,
+                                                      std::uint64_t seed) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  EliminationOrder best = find(scopes, cardinalities, eliminate, EliminationHeuristic::automatic, 0);
+  std::mt19937_64 rng(seed);
+  for (unsigned run = 0;; ++run) {
+    if (std::chrono::duration<double>(Clock::now() - start).count() >= budget_seconds) break;
+    const auto h = run % 2 == 0 ? EliminationHeuristic::min_fill : EliminationHeuristic::weighted_min_fill;
+    EliminationOrder o = find(scopes, cardinalities, eliminate, h, rng() | 1);
+    if (o.total_cost_ < best.total_cost_) best = std::move(o);
+  }
+  return best;
+}
+
+EliminationOrder EliminationOrder::find(std::span<const std::vector<VariableId>> scopes,
+                                        std::span<const std::size_t> cardinalities,
+                                        std::span<const VariableId> eliminate, EliminationHeuristic heuristic,
+                                        std::uint64_t seed) {
   if (heuristic == EliminationHeuristic::automatic) {
     EliminationOrder best;
     bool first = true;
     for (auto h : {EliminationHeuristic::min_fill, EliminationHeuristic::weighted_min_fill,
                    EliminationHeuristic::min_degree}) {
-      EliminationOrder o = find(scopes, cardinalities, eliminate, h);
+      EliminationOrder o = find(scopes, cardinalities, eliminate, h, seed);
       if (first || o.total_cost_ < best.total_cost_) best = std::move(o);
       first = false;
     }
@@ -130,14 +156,20 @@ EliminationOrder EliminationOrder::find(std::span<const std::vector<VariableId>>
   order.reserve(eliminate.size());
   std::vector<unsigned> stamp(n, 0);
   unsigned round = 0;
+  std::mt19937_64 rng(seed);
   for (std::size_t step = 0; step < eliminate.size(); ++step) {
     VariableId best = 0;
     bool found = false;
+    std::size_t ties = 0;
     for (VariableId v = 0; v < n; ++v) {
       if (!candidate[v] || g.gone[v]) continue;
       if (!found || score[v] < score[best] || (score[v] == score[best] && size[v] < size[best])) {
         best = v;
         found = true;
+        ties = 1;
+      } else if (seed != 0 && score[v] == score[best] && size[v] == size[best]) {
+        // Reservoir choice among equally good candidates.
+        if (rng() % ++ties == 0) best = v;
       }
     }
     if (!found) break;

@@ -3,6 +3,7 @@
 // Ordering is a stage of its own (as in GTSAM): it sees only scopes and cardinalities, never numbers.
 #include <pgm/core/variable.hpp>
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,18 @@ class EliminationOrder {
                                              std::span<const std::size_t> cardinalities,
                                              std::span<const VariableId> eliminate,
                                              EliminationHeuristic heuristic = EliminationHeuristic::automatic);
+  // As find(), breaking ties between equally scored variables at random when seed != 0.
+  [[nodiscard]] static EliminationOrder find(std::span<const std::vector<VariableId>> scopes,
+                                             std::span<const std::size_t> cardinalities,
+                                             std::span<const VariableId> eliminate, EliminationHeuristic heuristic,
+                                             std::uint64_t seed);
+
+  // Greedy runs of min-fill and weighted min-fill with random tie-breaking, kept while they lower
+  // the estimated cost, until `budget_seconds` is spent (at least one run). Starts from find().
+  [[nodiscard]] static EliminationOrder find_with_restarts(std::span<const std::vector<VariableId>> scopes,
+                                                           std::span<const std::size_t> cardinalities,
+                                                           std::span<const VariableId> eliminate,
+                                                           double budget_seconds, std::uint64_t seed = 1);
 
   // Evaluates a given order on the same inputs (for user-supplied orders and tests).
   [[nodiscard]] static EliminationOrder evaluate(std::span<const std::vector<VariableId>> scopes,

@@ -8,6 +8,7 @@
 #include <pgm/model/markov_network.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace pgm {
@@ -16,6 +17,10 @@ struct JunctionTreeOptions {
   EliminationHeuristic heuristic = EliminationHeuristic::automatic;
   // Refuse (LimitError, with the figure) when the clique and separator tables would need more bytes.
   std::size_t max_memory_bytes = std::size_t{8} << 30;
+  // Time spent on randomised min-fill restarts when the first order's tables exceed 2^20 entries;
+  // small networks keep the deterministic order.
+  double triangulation_budget_seconds = 0.5;
+  std::uint64_t seed = 1;
 };
 
 class CalibratedJunctionTree;
