@@ -570,3 +570,19 @@ TEST(CliErrors, ZeroProbabilityEvidenceExitsFour) {
 }
 
 }  // namespace
+
+namespace {
+
+// The junction tree of misconception (4 binary variables in a cycle) has two cliques of 8 entries:
+// with the initial and calibrated tables and separators that is (2*8 + 2*4)*8 + (2*8)*8 = 320 bytes
+// (the root has no separator), so a 100-byte limit must be refused with the figure, exit code 5.
+TEST(CliMarginals, JunctionTreeOverMemoryLimitIsRefusedWithTheFigure) {
+  const RunResult r = run({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "100"});
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_NE(r.err.find("MiB of tables"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--max-memory"), std::string::npos) << r.err;
+  EXPECT_EQ(run({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "1M"}).exit_code, 0);
+  EXPECT_EQ(run({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "lots"}).exit_code, 4);
+}
+
+}  // namespace

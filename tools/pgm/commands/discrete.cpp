@@ -8,6 +8,8 @@
 #include <pgm/inference/variable_elimination.hpp>
 #include <pgm/io/evidence.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -31,8 +33,34 @@ struct InferenceOptions {
   std::vector<std::string> given;
   std::string evidence_file;
   std::string method = "jt";
+  std::string max_memory;  // empty: half the machine's memory
   bool json = false;
 };
+
+// "8G", "512M", "100k" or a plain byte count; empty means half of physical memory.
+[[nodiscard]] std::size_t parse_memory(const std::string& text) {
+  if (text.empty()) {
+    const long pages = sysconf(_SC_PHYS_PAGES);
+    const long page = sysconf(_SC_PAGE_SIZE);
+    if (pages > 0 && page > 0) return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 2;
+    return std::size_t{4} << 30;
+  }
+  std::size_t pos = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &pos);
+  } catch (const std::exception&) {
+    throw QueryError("--max-memory '" + text + "' is not a size; expected e.g. 8G, 512M or a byte count");
+  }
+  const std::string unit = text.substr(pos);
+  double mult = 1;
+  if (unit == "k" || unit == "K" || unit == "KiB") mult = 1024.0;
+  else if (unit == "M" || unit == "MiB") mult = 1024.0 * 1024;
+  else if (unit == "G" || unit == "GiB") mult = 1024.0 * 1024 * 1024;
+  else if (!unit.empty()) throw QueryError("--max-memory '" + text + "' has unknown unit '" + unit + "'; use k, M or G");
+  if (!(value > 0)) throw QueryError("--max-memory must be positive");
+  return static_cast<std::size_t>(value * mult);
+}
 
 void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
   add_model_options(cmd, opts.model);
@@ -48,6 +76,9 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
                  "marginal; joint and --by tables always use ve)")
       ->check(CLI::IsMember({"ve", "jt"}))
       ->capture_default_str();
+  cmd.add_option("--max-memory", opts.max_memory,
+                 "Refuse junction trees whose tables exceed this size (e.g. 8G; default: half of the machine's memory)")
+      ->type_name("SIZE");
   cmd.add_flag("--json", opts.json, "Print JSON instead of a table");
 }
 
@@ -80,18 +111,20 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
 // calibration; joints and conditional tables (which need not sit in one clique) always use VE.
 class DiscreteQuery {
  public:
-  DiscreteQuery(const Model& model, bool junction_tree) {
+  DiscreteQuery(const Model& model, bool junction_tree, std::size_t max_memory_bytes) {
+    JunctionTreeOptions jt;
+    jt.max_memory_bytes = max_memory_bytes;
     if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {
       vars_ = &bn->variables();
       name_ = bn->name();
       engine_ = std::make_unique<VariableElimination>(*bn);
-      if (junction_tree) tree_ = std::make_unique<JunctionTree>(*bn);
+      if (junction_tree) tree_ = std::make_unique<JunctionTree>(*bn, jt);
     } else if (const auto* mn = std::get_if<MarkovNetwork>(&model)) {
       vars_ = &mn->variables();
       name_ = mn->name();
       markov_ = true;
       engine_ = std::make_unique<VariableElimination>(*mn);
-      if (junction_tree) tree_ = std::make_unique<JunctionTree>(*mn);
+      if (junction_tree) tree_ = std::make_unique<JunctionTree>(*mn, jt);
     } else {
       throw QueryError("this command needs a discrete model (Bayesian or Markov network)");
     }
@@ -277,7 +310,7 @@ void run_marginals(const InferenceOptions& opts) {
     return;
   }
 
-  DiscreteQuery q(model, opts.method == "jt");
+  DiscreteQuery q(model, opts.method == "jt", parse_memory(opts.max_memory));
   q.set_evidence(std::move(given));
   const VariableSet& vars = q.variables();
   std::vector<VariableId> all(vars.size());
@@ -397,7 +430,7 @@ void run_query(const QueryCommand& cmd) {
     return;
   }
 
-  DiscreteQuery q(model, cmd.common.method == "jt");
+  DiscreteQuery q(model, cmd.common.method == "jt", parse_memory(cmd.common.max_memory));
   q.set_evidence(std::move(given));
   const std::vector<VariableId> ids = q.ids(cmd.targets);
   const VariableSet& vars = q.variables();
