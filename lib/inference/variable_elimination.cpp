@@ -1,4 +1,5 @@
 #include <pgm/core/error.hpp>
+#include <pgm/independence/d_separation.hpp>
 #include <pgm/inference/variable_elimination.hpp>
 
 #include <algorithm>
@@ -45,6 +46,15 @@ Factor indicator(const VariableSet& vars, VariableId v, std::size_t state) {
   return Factor({v}, {vars[v].cardinality()}, std::move(t));
 }
 
+// Observed targets join the posterior as point masses on their observed states.
+void add_observed_targets(const VariableSet& vars, std::span<const VariableId> targets, const Evidence& evidence,
+                          Factor& distribution) {
+  for (VariableId t : targets) {
+    auto it = std::lower_bound(evidence.begin(), evidence.end(), t, [](const auto& q, VariableId x) { return q.first < x; });
+    if (it != evidence.end() && it->first == t) distribution = multiply(distribution, indicator(vars, t, it->second));
+  }
+}
+
 }  // namespace
 
 VariableElimination::VariableElimination(const BayesianNetwork& bn, VariableEliminationOptions options)
@@ -53,13 +63,17 @@ VariableElimination::VariableElimination(const BayesianNetwork& bn, VariableElim
 VariableElimination::VariableElimination(const MarkovNetwork& mn, VariableEliminationOptions options)
     : variables_(&mn.variables()), factors_(&mn.factors()), options_(options) {}
 
-std::pair<Factor, double> VariableElimination::eliminate(std::span<const VariableId> keep, const Evidence& evidence) const {
+std::pair<Factor, double> VariableElimination::eliminate(std::span<const VariableId> keep, const Evidence& evidence,
+                                                         const std::vector<bool>* only) const {
   const VariableSet& vars = *variables_;
   // Relevance: in a Bayesian network, a node that is neither an ancestor of a query nor of an
   // evidence variable is barren — its CPT sums to one over it and can be dropped unseen.
   std::vector<const Factor*> relevant;
   relevant.reserve(factors_->size());
-  if (bn_ && options_.prune_barren) {
+  if (bn_ && only) {
+    for (VariableId v = 0; v < vars.size(); ++v)
+      if ((*only)[v]) relevant.push_back(&(*factors_)[v]);
+  } else if (bn_ && options_.prune_barren) {
     std::vector<VariableId> roots(keep.begin(), keep.end());
     for (const auto& [v, s] : evidence) roots.push_back(v);
     const auto mask = bn_->graph().ancestral_mask(roots);
@@ -148,6 +162,21 @@ Posterior VariableElimination::joint(std::span<const VariableId> targets, const 
   for (VariableId t : targets)
     if (!observed(evidence, t)) free.push_back(t);
 
+  if (bn_ && options_.prune_requisite && !evidence.empty() && !free.empty()) {
+    // P(e) from the ancestors of the evidence; the posterior from the requisite CPTs only.
+    const double log_pe = log_probability_of_evidence(evidence);
+    if (std::isinf(log_pe) && log_pe < 0)
+      throw ZeroProbabilityEvidence("the evidence " + describe(vars, evidence) + " has probability zero under the model; no posterior exists");
+    std::vector<VariableId> observed_ids;
+    for (const auto& [v, s] : evidence) observed_ids.push_back(v);
+    const Requisite req = requisite(bn_->graph(), free, observed_ids);
+    auto [f, log_scale] = eliminate(free, evidence, &req.cpts);
+    (void)log_scale;
+    if (!(f.sum() > 0.0) || !std::isfinite(f.sum())) throw NumericalError("the unnormalised posterior is not finite or is zero");
+    Posterior p{normalize(f), std::exp(log_pe), log_pe};
+    add_observed_targets(vars, targets, evidence, p.distribution);
+    return p;
+  }
   auto [f, log_scale] = eliminate(free, evidence);
   const double total = f.sum();
   if (!(total > 0.0) || !std::isfinite(total)) {
@@ -157,11 +186,7 @@ Posterior VariableElimination::joint(std::span<const VariableId> targets, const 
   }
   Posterior p{normalize(f), 0.0, std::log(total) + log_scale};
   p.probability_of_evidence = std::exp(p.log_probability_of_evidence);
-  for (VariableId t : targets)
-    if (observed(evidence, t)) {
-      auto it = std::lower_bound(evidence.begin(), evidence.end(), t, [](const auto& q, VariableId x) { return q.first < x; });
-      p.distribution = multiply(p.distribution, indicator(vars, t, it->second));
-    }
+  add_observed_targets(vars, targets, evidence, p.distribution);
   return p;
 }
 

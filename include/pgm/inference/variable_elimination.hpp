@@ -16,6 +16,10 @@ namespace pgm {
 struct VariableEliminationOptions {
   EliminationHeuristic heuristic = EliminationHeuristic::automatic;
   bool prune_barren = true;  // Bayesian networks only
+  // Bayesian networks with evidence: compute the posterior on Shachter's requisite set only (Bayes-ball:
+  // CPTs d-separated from the targets and evidence that cannot matter are dropped, as aGrUM does),
+  // and P(e) separately on the ancestors of the evidence.
+  bool prune_requisite = true;
 };
 
 // The result of a query: the normalised posterior over the targets and the evidence probability.
@@ -50,7 +54,9 @@ class VariableElimination {
 
  private:
   // Eliminates everything except `keep`; returns the unnormalised product over keep and log scale.
-  [[nodiscard]] std::pair<Factor, double> eliminate(std::span<const VariableId> keep, const Evidence& evidence) const;
+  // `only`, when given, restricts a Bayesian network to the CPTs it marks (instead of barren pruning).
+  [[nodiscard]] std::pair<Factor, double> eliminate(std::span<const VariableId> keep, const Evidence& evidence,
+                                                    const std::vector<bool>* only = nullptr) const;
 
   const VariableSet* variables_;
   const BayesianNetwork* bn_ = nullptr;
