@@ -127,17 +127,15 @@ void scope_union(const Factor& a, const Factor& b, std::vector<VariableId>& vars
 // Gives the operations access to the private representation without exposing a mutable scope.
 class FactorAccess {
  public:
-  static Factor make(std::vector<VariableId> vars, std::vector<std::size_t> cards, std::vector<double> values) {
+  // A factor whose entries are left uninitialised: every caller writes each of them.
+  static Factor make_uninitialized(std::vector<VariableId> vars, std::vector<std::size_t> cards) {
+    const std::size_t n = checked_size(cards);
     Factor f;
     f.variables_ = std::move(vars);
     f.cards_ = std::move(cards);
-    f.values_ = std::move(values);
+    f.values_.resize(n);
     f.compute_strides();
     return f;
-  }
-  static Factor make_zero(std::vector<VariableId> vars, std::vector<std::size_t> cards) {
-    const std::size_t n = checked_size(cards);
-    return make(std::move(vars), std::move(cards), std::vector<double>(n, 0.0));
   }
 };
 
@@ -166,7 +164,7 @@ Factor::Factor(std::vector<VariableId> variables, std::vector<std::size_t> cardi
   }
   compute_strides();
   if (sorted) {
-    values_ = std::move(values);
+    values_.assign(values.begin(), values.end());
     return;
   }
   // Input strides (row-major in the given order), then gather in canonical order.
@@ -293,7 +291,7 @@ void combine_into(const Factor& a, const Factor& b, Op op, Factor& r) {
     const std::size_t pb = b.position(vars[d]);
     st[d] = {pa < a.arity() ? a.strides()[pa] : 0, pb < b.arity() ? b.strides()[pb] : 0};
   }
-  if (r.variables() != vars || r.cardinalities() != cards) r = FactorAccess::make_zero(std::move(vars), std::move(cards));
+  if (r.variables() != vars || r.cardinalities() != cards) r = FactorAccess::make_uninitialized(std::move(vars), std::move(cards));
   const auto w = make_walk<2>(r.cardinalities(), st);
   double* o = r.mutable_values().data();
   const double* av = a.values().data();
@@ -337,7 +335,7 @@ void fold_out_into(const Factor& f, const std::vector<bool>& drop_pos, double in
       cards.push_back(f.cardinalities()[d]);
     }
   }
-  if (r.variables() != vars || r.cardinalities() != cards) r = FactorAccess::make_zero(vars, cards);
+  if (r.variables() != vars || r.cardinalities() != cards) r = FactorAccess::make_uninitialized(vars, cards);
   std::fill(r.mutable_values().begin(), r.mutable_values().end(), init);
   // Walk the input in storage order; the output stride of a dropped dimension is 0.
   std::vector<std::array<std::size_t, 2>> st(f.arity());
@@ -506,7 +504,7 @@ Factor reduce(const Factor& f, const Evidence& evidence) {
     }
   }
   if (!any) return f;
-  Factor r = FactorAccess::make_zero(std::move(vars), std::move(cards));
+  Factor r = FactorAccess::make_uninitialized(std::move(vars), std::move(cards));
   const auto w = make_walk<1>(r.cardinalities(), st);
   const double* in = f.values().data();
   double* o = r.mutable_values().data();

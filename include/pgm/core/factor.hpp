@@ -5,6 +5,7 @@
 // its values are stored row-major over that order (the LAST, i.e. highest-id, variable varies fastest).
 // Constructors that take another variable order permute once. Operations never look up names and
 // walk tables with strides, so their inner loops are contiguous where the layouts allow it.
+#include <pgm/core/detail/table_allocator.hpp>
 #include <pgm/core/variable.hpp>
 
 #include <cstddef>
@@ -60,7 +61,7 @@ class Factor {
   std::vector<VariableId> variables_;
   std::vector<std::size_t> cards_;
   std::vector<std::size_t> strides_;
-  std::vector<double> values_;
+  std::vector<double, detail::TableAllocator<double>> values_;
 };
 
 // Product over the union of scopes.
