@@ -15,64 +15,68 @@ namespace {
 // with K streams whose offsets advance by per-dimension strides. Adjacent dimensions that are
 // contiguous for every stream are merged first, so the innermost loop is as long as possible and
 // usually runs over contiguous memory; only the outer dimensions pay for the odometer.
+// At most this many dimensions of size > 1: a table with more would exceed 2^64 entries.
+constexpr std::size_t kMaxDims = 64;
+
 template <std::size_t K>
 struct Walk {
-  std::vector<std::size_t> cards;                      // outer dimensions
-  std::vector<std::array<std::size_t, K>> strides;     // per outer dimension, per stream
-  std::size_t inner = 1;                               // length of the innermost run
-  std::array<std::size_t, K> inner_stride{};           // per stream
+  // Fixed-size storage: walks are set up for every operation, and heap allocation here dominated
+  // the cost of operations on small tables.
+  std::array<std::size_t, kMaxDims> cards{};                   // outer dimensions
+  std::array<std::array<std::size_t, K>, kMaxDims> strides{};  // per outer dimension, per stream
+  std::size_t dims = 0;
+  std::size_t inner = 1;                       // length of the innermost run
+  std::array<std::size_t, K> inner_stride{};   // per stream
 };
 
-// dims: cardinalities in storage order of the walked table; strides[d][k] of stream k.
+// cards: cardinalities in storage order of the walked table; strides[d][k] of stream k.
 template <std::size_t K>
-Walk<K> make_walk(const std::vector<std::size_t>& cards, const std::vector<std::array<std::size_t, K>>& strides) {
-  std::vector<std::size_t> c;
-  std::vector<std::array<std::size_t, K>> s;
-  for (std::size_t d = 0; d < cards.size(); ++d) {
-    if (cards[d] == 1) continue;  // contributes nothing to offsets
-    c.push_back(cards[d]);
-    s.push_back(strides[d]);
-  }
-  // Merge from the innermost outwards: dimension d folds into d+1 when, for every stream, stepping d
-  // once equals stepping d+1 through its whole range.
-  std::vector<std::size_t> mc;
-  std::vector<std::array<std::size_t, K>> ms;
-  for (std::size_t i = c.size(); i-- > 0;) {
-    if (!mc.empty()) {
+Walk<K> make_walk(std::span<const std::size_t> cards, std::span<const std::array<std::size_t, K>> strides) {
+  // Merge from the innermost outwards: dimension d folds into the one inside it when, for every
+  // stream, stepping d once equals stepping the inner one through its whole range. Dimensions of
+  // size 1 contribute nothing to offsets and are skipped.
+  std::array<std::size_t, kMaxDims> mc{};
+  std::array<std::array<std::size_t, K>, kMaxDims> ms{};
+  std::size_t m = 0;  // merged dimensions, innermost first
+  for (std::size_t i = cards.size(); i-- > 0;) {
+    if (cards[i] == 1) continue;
+    if (m > 0) {
       bool mergeable = true;
       for (std::size_t k = 0; k < K; ++k)
-        if (s[i][k] != ms.back()[k] * mc.back()) mergeable = false;
+        if (strides[i][k] != ms[m - 1][k] * mc[m - 1]) mergeable = false;
       if (mergeable) {
-        mc.back() *= c[i];
+        mc[m - 1] *= cards[i];
         continue;
       }
     }
-    mc.push_back(c[i]);
-    ms.push_back(s[i]);
+    if (m == kMaxDims) throw LimitError("a factor has more than 64 dimensions of size > 1");
+    mc[m] = cards[i];
+    ms[m] = strides[i];
+    ++m;
   }
-  std::reverse(mc.begin(), mc.end());
-  std::reverse(ms.begin(), ms.end());
   Walk<K> w;
-  if (!mc.empty()) {
-    w.inner = mc.back();
-    w.inner_stride = ms.back();
-    mc.pop_back();
-    ms.pop_back();
+  if (m > 0) {
+    w.inner = mc[0];
+    w.inner_stride = ms[0];
   }
-  w.cards = std::move(mc);
-  w.strides = std::move(ms);
+  // Outer dimensions in storage order (outermost first).
+  for (std::size_t j = 1; j < m; ++j) {
+    w.cards[m - 1 - j] = mc[j];
+    w.strides[m - 1 - j] = ms[j];
+  }
+  w.dims = m > 0 ? m - 1 : 0;
   return w;
 }
 
 // Calls inner(offsets) once per outer position, offsets being each stream's start of the run.
 template <std::size_t K, class Inner>
 void for_each_run(const Walk<K>& w, std::array<std::size_t, K> off, Inner&& inner) {
-  const std::size_t nd = w.cards.size();
+  const std::size_t nd = w.dims;
   if (nd == 0) {
     inner(off);
     return;
   }
-  std::vector<std::size_t> count(nd, 0);
+  std::array<std::size_t, kMaxDims> count{};
   for (;;) {
     inner(off);
     std::size_t d = nd;
