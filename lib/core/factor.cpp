@@ -206,8 +206,24 @@ Factor Factor::scalar(double value) {
 }
 
 Factor Factor::constant(std::vector<VariableId> variables, std::vector<std::size_t> cardinalities, double value) {
-  const std::size_t n = checked_size(cardinalities);
-  return Factor(std::move(variables), std::move(cardinalities), std::vector<double>(n, value));
+  // Every entry is the same, so no permutation is needed: sort the scope and fill the table in place.
+  if (variables.size() != cardinalities.size())
+    throw ModelError("factor has " + std::to_string(variables.size()) + " variables but " +
+                     std::to_string(cardinalities.size()) + " cardinalities");
+  std::vector<std::size_t> perm(variables.size());
+  std::iota(perm.begin(), perm.end(), 0);
+  std::sort(perm.begin(), perm.end(), [&](std::size_t x, std::size_t y) { return variables[x] < variables[y]; });
+  std::vector<VariableId> vars(perm.size());
+  std::vector<std::size_t> cards(perm.size());
+  for (std::size_t i = 0; i < perm.size(); ++i) {
+    vars[i] = variables[perm[i]];
+    cards[i] = cardinalities[perm[i]];
+    if (i > 0 && vars[i] == vars[i - 1])
+      throw ModelError("variable " + std::to_string(vars[i]) + " appears twice in a factor's scope");
+  }
+  Factor f = FactorAccess::make_uninitialized(std::move(vars), std::move(cards));
+  std::fill(f.values_.begin(), f.values_.end(), value);
+  return f;
 }
 
 Factor Factor::constant(const VariableSet& vars, std::vector<VariableId> variables, double value) {

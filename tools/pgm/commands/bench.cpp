@@ -170,7 +170,7 @@ void run_bench(const M& model, const BenchOptions& o, double load_seconds, std::
   };
   out << "model               " << name << " (" << n << " variables, " << sets.size() << " evidence sets)\n"
       << "load                " << ms(load_seconds) << '\n'
-      << "triangulation       " << ms(triangulation) << "  (treewidth " << jt.treewidth() << ", " << jt.num_cliques()
+      << "triangulation+tree  " << ms(triangulation) << "  (treewidth " << jt.treewidth() << ", " << jt.num_cliques()
       << " cliques, " << jt.total_clique_size() << " clique entries)\n"
       << "VE, one target      " << ms(ve_med) << "  (median per evidence set)\n"
       << "JT, all marginals   " << ms(jt_med) << "  (median per evidence set)\n"
