@@ -1,15 +1,15 @@
 // End-to-end tests of the `pgm` executable: exit codes, stderr messages and JSON values, each
 // expected value worked out by hand from the model files (arithmetic in the comments).
+#include "support/cli_runner.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -20,18 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
-
-struct RunResult {
-  int exit_code = -1;  // -1 when the process did not exit normally (signal)
-  std::string out;
-  std::string err;
-};
-
-std::string shell_quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using pgm::testing::CliRun;
+using pgm::testing::run_pgm;
 
 // A path under the temp directory unique to this process and call.
 fs::path temp_path(const std::string& suffix) {
@@ -40,37 +30,10 @@ fs::path temp_path(const std::string& suffix) {
          ("pgm_cli_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + suffix);
 }
 
-// Runs `pgm args...` capturing stdout (pipe), stderr (temp file) and the exit status.
-RunResult run(const std::vector<std::string>& args) {
-  const fs::path err_path = temp_path(".err");
-  std::string cmd = shell_quote(PGM_CLI_PATH);
-  for (const auto& a : args) cmd += " " + shell_quote(a);
-  cmd += " 2>" + shell_quote(err_path.string()) + " </dev/null";
-
-  RunResult r;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (pipe == nullptr) {
-    ADD_FAILURE() << "popen failed for " << cmd;
-    return r;
-  }
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_path);
-  std::ostringstream ss;
-  ss << err.rdbuf();
-  r.err = ss.str();
-  std::error_code ec;
-  fs::remove(err_path, ec);
-  return r;
-}
-
 std::string model(const std::string& name) { return std::string(PGM_SOURCE_DIR) + "/models/" + name; }
 
 // Parses stdout as JSON, failing the test (not crashing) when it is not JSON.
-Json parse_json(const RunResult& r) {
+Json parse_json(const CliRun& r) {
   try {
     return Json::parse(r.out);
   } catch (const std::exception& e) {
@@ -126,7 +89,7 @@ const std::string kLesson = model("lesson-joint.yaml");
 // marginals / query on the lesson's joint table
 
 TEST(CliMarginals, LessonJointWithoutEvidence) {
-  const RunResult r = run({"marginals", kLesson, "--json"});
+  const CliRun r = run_pgm({"marginals", kLesson, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   const Json j = parse_json(r);
@@ -151,7 +114,7 @@ TEST(CliMarginals, LessonJointWithoutEvidence) {
 }
 
 TEST(CliQuery, ConditionalOnObservedColumn) {
-  const RunResult r = run({"query", kLesson, "X", "--given", "Y=y0", "--json"});
+  const CliRun r = run_pgm({"query", kLesson, "X", "--given", "Y=y0", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = parse_json(r);
   EXPECT_EQ(keys(j["marginals"]), (std::vector<std::string>{"X"}));
@@ -169,11 +132,11 @@ TEST(CliQuery, ConditionalOnObservedColumn) {
 
 TEST(CliQuery, GivenSplitsOnCommasAndRepeatsKeepOrder) {
   // Y=y1 and X=x2 pick one cell: P(e) = 0.20, and X is then certainly x2.
-  const RunResult a = run({"query", kLesson, "X", "--given", "Y=y1,X=x2", "--json"});
-  const RunResult b = run({"query", kLesson, "X", "--given", "Y=y1", "--given", "X=x2", "--json"});
+  const CliRun a = run_pgm({"query", kLesson, "X", "--given", "Y=y1,X=x2", "--json"});
+  const CliRun b = run_pgm({"query", kLesson, "X", "--given", "Y=y1", "--given", "X=x2", "--json"});
   ASSERT_EQ(a.exit_code, 0) << a.err;
   ASSERT_EQ(b.exit_code, 0) << b.err;
-  for (const RunResult* r : {&a, &b}) {
+  for (const CliRun* r : {&a, &b}) {
     const Json j = parse_json(*r);
     EXPECT_EQ(keys(j["evidence"]), (std::vector<std::string>{"Y", "X"}));
     EXPECT_EQ(j["evidence"]["X"], "x2");
@@ -185,7 +148,7 @@ TEST(CliQuery, GivenSplitsOnCommasAndRepeatsKeepOrder) {
 
 TEST(CliQuery, JointTableFirstVariableSlowest) {
   {
-    const RunResult r = run({"query", kLesson, "X", "Y", "--joint", "--json"});
+    const CliRun r = run_pgm({"query", kLesson, "X", "Y", "--joint", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const Json j = parse_json(r);
     EXPECT_EQ(keys(j), (std::vector<std::string>{"joint", "evidence", "probability_of_evidence",
@@ -196,7 +159,7 @@ TEST(CliQuery, JointTableFirstVariableSlowest) {
     expect_table(j["joint"]["table"], expected);
   }
   {
-    const RunResult r = run({"query", kLesson, "Y", "X", "--joint", "--json"});
+    const CliRun r = run_pgm({"query", kLesson, "Y", "X", "--joint", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const Json j = parse_json(r);
     EXPECT_EQ(j["joint"]["variables"], Json({"Y", "X"}));
@@ -207,7 +170,7 @@ TEST(CliQuery, JointTableFirstVariableSlowest) {
 }
 
 TEST(CliQuery, ConditionalTableBy) {
-  const RunResult r = run({"query", kLesson, "X", "--by", "Y", "--json"});
+  const CliRun r = run_pgm({"query", kLesson, "X", "--by", "Y", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = parse_json(r);
   EXPECT_EQ(j["conditional"]["target"], "X");
@@ -232,7 +195,7 @@ TEST(CliQuery, ConditionalTableBy) {
 
 TEST(CliQuery, ConditionalTableMarksZeroProbabilityRowsUndefined) {
   // Given Y=y1, P(Y=y0 | e) = P(Y=y2 | e) = 0: those rows are undefined, not 0/0.
-  const RunResult r = run({"query", kLesson, "X", "--by", "Y", "--given", "Y=y1", "--json"});
+  const CliRun r = run_pgm({"query", kLesson, "X", "--by", "Y", "--given", "Y=y1", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = parse_json(r);
   const Json& t = j["conditional"]["table"];
@@ -242,24 +205,24 @@ TEST(CliQuery, ConditionalTableMarksZeroProbabilityRowsUndefined) {
   EXPECT_NEAR(t["y1"]["x2"].get<double>(), 0.5, kTol);    // 0.20 / 0.40
   EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 0.40, kTol);
 
-  const RunResult text = run({"query", kLesson, "X", "--by", "Y", "--given", "Y=y1"});
+  const CliRun text = run_pgm({"query", kLesson, "X", "--by", "Y", "--given", "Y=y1"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_EQ(count(text.out, "undefined"), 2U) << text.out;
   EXPECT_EQ(text.out.find("nan"), std::string::npos) << text.out;
 }
 
 TEST(CliQuery, ByRejectsSeveralTargetsAndTheTargetItself) {
-  EXPECT_EQ(run({"query", kLesson, "X", "Y", "--by", "Y"}).exit_code, 4);
-  EXPECT_EQ(run({"query", kLesson, "X", "--by", "X"}).exit_code, 4);
+  EXPECT_EQ(run_pgm({"query", kLesson, "X", "Y", "--by", "Y"}).exit_code, 4);
+  EXPECT_EQ(run_pgm({"query", kLesson, "X", "--by", "X"}).exit_code, 4);
   // --by and --joint exclude each other: a usage error.
-  EXPECT_EQ(run({"query", kLesson, "X", "--by", "Y", "--joint"}).exit_code, 2);
+  EXPECT_EQ(run_pgm({"query", kLesson, "X", "--by", "Y", "--joint"}).exit_code, 2);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Human output
 
 TEST(CliText, MarginalsTableHasAlignedBars) {
-  const RunResult r = run({"marginals", kLesson});
+  const CliRun r = run_pgm({"marginals", kLesson});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Bar cells: p * 30, drawn in eighths. 0.40 * 30 = 12 full blocks.
   const std::string x1 = line_starting(r.out, "x1");
@@ -276,7 +239,7 @@ TEST(CliText, MarginalsTableHasAlignedBars) {
 }
 
 TEST(CliText, JointTableRows) {
-  const RunResult r = run({"query", kLesson, "X", "Y", "--joint"});
+  const CliRun r = run_pgm({"query", kLesson, "X", "Y", "--joint"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // The x1 y0 cell holds 0.20: 6 full blocks.
   std::istringstream in(r.out);
@@ -304,7 +267,7 @@ TEST(CliText, JointTableRows) {
 const std::string kSprinkler = model("sprinkler.yaml");
 
 TEST(CliMarginals, SprinklerPriors) {
-  const RunResult r = run({"marginals", kSprinkler, "--json"});
+  const CliRun r = run_pgm({"marginals", kSprinkler, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = parse_json(r);
   EXPECT_EQ(keys(j["marginals"]), (std::vector<std::string>{"Season", "Sprinkler", "Rain", "WetGrass", "Slippery"}));
@@ -319,7 +282,7 @@ TEST(CliMarginals, SprinklerPriors) {
 TEST(CliMarginals, SprinklerGivenWetGrassBothEngines) {
   for (const std::string method : {"ve", "jt"}) {
     SCOPED_TRACE("--method " + method);
-    const RunResult r = run({"marginals", kSprinkler, "--given", "WetGrass=wet", "--method", method, "--json"});
+    const CliRun r = run_pgm({"marginals", kSprinkler, "--given", "WetGrass=wet", "--method", method, "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const Json j = parse_json(r);
     const Json& m = j["marginals"];
@@ -342,7 +305,7 @@ TEST(CliQuery, SprinklerJointAndConditional) {
   {
     // P(Season, Sprinkler): winter,off 0.6*0.8 = 0.48; winter,on 0.12; summer,off 0.4*0.25 = 0.1;
     // summer,on 0.3.
-    const Json j = parse_json(run({"query", kSprinkler, "Season", "Sprinkler", "--joint", "--json"}));
+    const Json j = parse_json(run_pgm({"query", kSprinkler, "Season", "Sprinkler", "--joint", "--json"}));
     const std::vector<double> expected = {0.48, 0.12, 0.1, 0.3};
     expect_table(j["joint"]["table"], expected);
   }
@@ -350,7 +313,7 @@ TEST(CliQuery, SprinklerJointAndConditional) {
     // P(Rain | Season) recovers the CPT; Sprinkler=on changes nothing (Rain is independent of
     // Sprinkler given Season) except P(e) = 0.42.
     const Json j =
-        parse_json(run({"query", kSprinkler, "Rain", "--by", "Season", "--given", "Sprinkler=on", "--json"}));
+        parse_json(run_pgm({"query", kSprinkler, "Rain", "--by", "Season", "--given", "Sprinkler=on", "--json"}));
     const Json& t = j["conditional"]["table"];
     EXPECT_NEAR(t["winter"]["no"].get<double>(), 0.2, kTol);
     EXPECT_NEAR(t["winter"]["yes"].get<double>(), 0.8, kTol);
@@ -361,7 +324,7 @@ TEST(CliQuery, SprinklerJointAndConditional) {
 }
 
 TEST(CliText, SprinklerTitleNamesQueryAndEvidence) {
-  const RunResult r = run({"query", kSprinkler, "Rain", "--given", "WetGrass=wet"});
+  const CliRun r = run_pgm({"query", kSprinkler, "Rain", "--given", "WetGrass=wet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("P(Rain | WetGrass=wet)", 0), 0U) << r.out;
   EXPECT_NE(r.out.find("P(e) = 0.6995"), std::string::npos) << r.out;
@@ -378,10 +341,10 @@ TEST(CliMarginals, EvidenceFileCombinesWithGiven) {
     std::ofstream f(path);
     f << "# observed\nWetGrass=wet\n";
   }
-  const RunResult r =
-      run({"marginals", kSprinkler, "--evidence-file", path.string(), "--given", "Season=winter", "--json"});
+  const CliRun r =
+      run_pgm({"marginals", kSprinkler, "--evidence-file", path.string(), "--given", "Season=winter", "--json"});
   // The same variable in the file and in --given with another state is rejected.
-  const RunResult clash = run({"marginals", kSprinkler, "--evidence-file", path.string(), "--given", "WetGrass=dry"});
+  const CliRun clash = run_pgm({"marginals", kSprinkler, "--evidence-file", path.string(), "--given", "WetGrass=dry"});
   std::error_code ec;
   fs::remove(path, ec);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -396,7 +359,7 @@ TEST(CliMarginals, EvidenceFileCombinesWithGiven) {
 
 TEST(CliMarginals, GaussianModelGivesMeans) {
   // linear-gaussian.yaml: Exam = 10 + 0.8 Knowledge, E[Knowledge] = 0.5*100 + 2*10 = 70, so E[Exam] = 66.
-  const RunResult r = run({"marginals", model("linear-gaussian.yaml"), "--json"});
+  const CliRun r = run_pgm({"marginals", model("linear-gaussian.yaml"), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = parse_json(r);
   const auto& names = j["variables"];
@@ -410,7 +373,7 @@ TEST(CliMarginals, GaussianModelGivesMeans) {
 
 TEST(CliQuery, AsiaBayesianNetwork) {
   // asia.yaml: P(asia=yes) = 0.01, P(tub=yes | asia=yes) = 0.05.
-  const RunResult r = run({"query", model("asia.yaml"), "tub", "--given", "asia=yes", "--json"});
+  const CliRun r = run_pgm({"query", model("asia.yaml"), "tub", "--given", "asia=yes", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = parse_json(r);
   EXPECT_NEAR(j["marginals"]["tub"]["yes"].get<double>(), 0.05, kTol);
@@ -419,14 +382,14 @@ TEST(CliQuery, AsiaBayesianNetwork) {
   EXPECT_NEAR(j["log_probability_of_evidence"].get<double>(), std::log(0.01), kTol);
 
   // Without evidence P(e) = 1 for a Bayesian network.
-  const Json none = parse_json(run({"query", model("asia.yaml"), "smoke", "--json"}));
+  const Json none = parse_json(run_pgm({"query", model("asia.yaml"), "smoke", "--json"}));
   EXPECT_NEAR(none["probability_of_evidence"].get<double>(), 1.0, kTol);
   EXPECT_NEAR(none["marginals"]["smoke"]["yes"].get<double>(), 0.5, kTol);
 }
 
 TEST(CliMarginals, MisconceptionPartitionFunction) {
   // Koller & Friedman (2009), Fig. 4.1: Z = 7,201,840.
-  const RunResult r = run({"marginals", model("misconception.yaml"), "--json"});
+  const CliRun r = run_pgm({"marginals", model("misconception.yaml"), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = parse_json(r);
   EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 7201840.0, 1e-6);
@@ -437,7 +400,7 @@ TEST(CliMarginals, MisconceptionPartitionFunction) {
 // info
 
 TEST(CliInfo, LessonJointJson) {
-  const RunResult r = run({"info", kLesson, "--json"});
+  const CliRun r = run_pgm({"info", kLesson, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = parse_json(r);
   EXPECT_EQ(j["name"], "lesson-joint");
@@ -451,7 +414,7 @@ TEST(CliInfo, LessonJointJson) {
 }
 
 TEST(CliInfo, AsiaJsonAndText) {
-  const RunResult r = run({"info", model("asia.yaml"), "--json"});
+  const CliRun r = run_pgm({"info", model("asia.yaml"), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = parse_json(r);
   EXPECT_EQ(j["type"], "bayesian-network");
@@ -467,7 +430,7 @@ TEST(CliInfo, AsiaJsonAndText) {
   // cliques; the chordal completion adds lung - bronc: treewidth 2.
   EXPECT_EQ(j["treewidth"], 2);
 
-  const RunResult text = run({"info", model("asia.yaml")});
+  const CliRun text = run_pgm({"info", model("asia.yaml")});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("asia -> tub"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("18"), std::string::npos) << text.out;
@@ -487,7 +450,7 @@ TEST(CliErrors, UsageErrorsExitTwo) {
            {"marginals", kLesson, "--method", "gibbs"}, // value outside the choices
            {"marginals", kLesson, "--format", "csv"},   // unknown format
        }) {
-    const RunResult r = run(args);
+    const CliRun r = run_pgm(args);
     EXPECT_EQ(r.exit_code, 2) << "args: " << ::testing::PrintToString(args) << "\n" << r.err;
     EXPECT_EQ(r.err.rfind("pgm: error: ", 0), 0U) << r.err;
     EXPECT_EQ(r.out, "");
@@ -495,18 +458,18 @@ TEST(CliErrors, UsageErrorsExitTwo) {
 }
 
 TEST(CliErrors, HelpAndVersionExitZero) {
-  const RunResult help = run({"--help"});
+  const CliRun help = run_pgm({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("marginals"), std::string::npos) << help.out;
-  const RunResult sub = run({"query", "--help"});
+  const CliRun sub = run_pgm({"query", "--help"});
   EXPECT_EQ(sub.exit_code, 0);
   EXPECT_NE(sub.out.find("--by"), std::string::npos) << sub.out;
-  EXPECT_EQ(run({"--version"}).exit_code, 0);
+  EXPECT_EQ(run_pgm({"--version"}).exit_code, 0);
 }
 
 TEST(CliErrors, MissingModelFileExitsThree) {
   const std::string missing = (fs::temp_directory_path() / "pgm_cli_test_no_such_model.yaml").string();
-  const RunResult r = run({"marginals", missing});
+  const CliRun r = run_pgm({"marginals", missing});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_EQ(r.err.rfind("pgm: error: ", 0), 0U) << r.err;
   EXPECT_NE(r.err.find("pgm_cli_test_no_such_model.yaml"), std::string::npos) << r.err;
@@ -524,7 +487,7 @@ TEST(CliErrors, MalformedModelFileExitsThreeWithLine) {
          "  - scope: [X]\n"
          "    values: [0.5, oops]\n";  // line 7: not a number
   }
-  const RunResult r = run({"marginals", path.string()});
+  const CliRun r = run_pgm({"marginals", path.string()});
   std::error_code ec;
   fs::remove(path, ec);
   EXPECT_EQ(r.exit_code, 3) << r.err;
@@ -546,25 +509,25 @@ TEST(CliErrors, BadEvidenceExitsFour) {
            {"X=", "X="},               // empty state
            {"Y=y0,X=x0,Y=y1", "Y"},    // same variable, two states
        }) {
-    const RunResult r = run({"marginals", kLesson, "--given", c.given});
+    const CliRun r = run_pgm({"marginals", kLesson, "--given", c.given});
     EXPECT_EQ(r.exit_code, 4) << "--given " << c.given << "\n" << r.err;
     EXPECT_EQ(r.err.rfind("pgm: error: ", 0), 0U) << r.err;
     EXPECT_NE(r.err.find(c.mentions), std::string::npos) << r.err;
     EXPECT_EQ(r.out, "");
   }
   // Unknown target variable.
-  EXPECT_EQ(run({"query", kLesson, "W"}).exit_code, 4);
+  EXPECT_EQ(run_pgm({"query", kLesson, "W"}).exit_code, 4);
 }
 
 TEST(CliErrors, ZeroProbabilityEvidenceExitsFour) {
   // asia.yaml: either = lung OR tub, so P(either=no | lung=yes) = 0.
-  const RunResult r = run({"marginals", model("asia.yaml"), "--given", "lung=yes,either=no", "--json"});
+  const CliRun r = run_pgm({"marginals", model("asia.yaml"), "--given", "lung=yes,either=no", "--json"});
   EXPECT_EQ(r.exit_code, 4) << r.err;
   EXPECT_NE(r.err.find("probability zero"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("lung=yes, either=no"), std::string::npos) << r.err;
   EXPECT_EQ(r.out, "");
   // sprinkler.yaml: P(Slippery=yes | WetGrass=dry) = 0.
-  const RunResult s = run({"query", kSprinkler, "Rain", "--given", "WetGrass=dry,Slippery=yes"});
+  const CliRun s = run_pgm({"query", kSprinkler, "Rain", "--given", "WetGrass=dry,Slippery=yes"});
   EXPECT_EQ(s.exit_code, 4) << s.err;
   EXPECT_NE(s.err.find("probability zero"), std::string::npos) << s.err;
 }
@@ -577,12 +540,12 @@ namespace {
 // with the initial and calibrated tables and separators that is (2*8 + 2*4)*8 + (2*8)*8 = 320 bytes
 // (the root has no separator), so a 100-byte limit must be refused with the figure, exit code 5.
 TEST(CliMarginals, JunctionTreeOverMemoryLimitIsRefusedWithTheFigure) {
-  const RunResult r = run({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "100"});
+  const CliRun r = run_pgm({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "100"});
   EXPECT_EQ(r.exit_code, 5);
   EXPECT_NE(r.err.find("MiB of tables"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--max-memory"), std::string::npos) << r.err;
-  EXPECT_EQ(run({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "1M"}).exit_code, 0);
-  EXPECT_EQ(run({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "lots"}).exit_code, 4);
+  EXPECT_EQ(run_pgm({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "1M"}).exit_code, 0);
+  EXPECT_EQ(run_pgm({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "lots"}).exit_code, 4);
 }
 
 }  // namespace

@@ -1,12 +1,12 @@
 // End-to-end `pgm convert`: formats by extension, exact round trips, identical answers on the converted
 // model, and exit codes for impossible conversions and bad files.
+#include "support/cli_runner.hpp"
+
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -16,18 +16,8 @@
 namespace {
 
 namespace fs = std::filesystem;
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (const char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using pgm::testing::CliRun;
+using pgm::testing::run_pgm;
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -50,26 +40,6 @@ class Convert : public ::testing::Test {
   }
   [[nodiscard]] std::string tmp(const std::string& name) const { return (dir_ / name).string(); }
 
-  CliRun pgm(const std::vector<std::string>& args) const {
-    const std::string err_path = tmp("stderr.txt");
-    std::string cmd = quote(PGM_CLI_PATH);
-    for (const auto& a : args) cmd += " " + quote(a);
-    cmd += " 2>" + quote(err_path) + " </dev/null";
-    CliRun r;
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    if (pipe == nullptr) {
-      ADD_FAILURE() << "popen failed: " << cmd;
-      return r;
-    }
-    char buf[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-    const int status = ::pclose(pipe);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.err = slurp(err_path);
-    return r;
-  }
-
   fs::path dir_;
 };
 
@@ -77,11 +47,11 @@ const std::string kData = PGM_SOURCE_DIR "/tests/data";
 
 TEST_F(Convert, XmlbifToYamlToBifToXmlbifIsExact) {
   const std::string in = kData + "/xmlbif/dog_problem.xml";
-  ASSERT_EQ(pgm({"convert", in, tmp("dog.yaml")}).exit_code, 0);
-  ASSERT_EQ(pgm({"convert", tmp("dog.yaml"), tmp("dog.bif")}).exit_code, 0);
-  ASSERT_EQ(pgm({"convert", tmp("dog.bif"), tmp("dog.xmlbif")}).exit_code, 0);
+  ASSERT_EQ(run_pgm({"convert", in, tmp("dog.yaml")}).exit_code, 0);
+  ASSERT_EQ(run_pgm({"convert", tmp("dog.yaml"), tmp("dog.bif")}).exit_code, 0);
+  ASSERT_EQ(run_pgm({"convert", tmp("dog.bif"), tmp("dog.xmlbif")}).exit_code, 0);
   // The same model written directly and after three conversions: identical text.
-  const CliRun direct = pgm({"convert", in, "-", "--to", "xmlbif"});
+  const CliRun direct = run_pgm({"convert", in, "-", "--to", "xmlbif"});
   ASSERT_EQ(direct.exit_code, 0) << direct.err;
   EXPECT_EQ(slurp(tmp("dog.xmlbif")), direct.out);
   EXPECT_NE(direct.out.find("<TABLE>0.99 0.01 0.97 0.03 0.9 0.1 0.3 0.7</TABLE>"), std::string::npos);
@@ -89,32 +59,32 @@ TEST_F(Convert, XmlbifToYamlToBifToXmlbifIsExact) {
 
 TEST_F(Convert, AnswersOnTheConvertedModelAreIdentical) {
   const std::string in = kData + "/xmlbif/dog_problem.xml";
-  ASSERT_EQ(pgm({"convert", in, tmp("dog.yml")}).exit_code, 0);
-  ASSERT_EQ(pgm({"convert", tmp("dog.yml"), tmp("dog.bif")}).exit_code, 0);
-  const CliRun a = pgm({"marginals", in, "--given", "light-on=true,hear-bark=false", "--json"});
-  const CliRun b = pgm({"marginals", tmp("dog.bif"), "--given", "light-on=true,hear-bark=false", "--json"});
+  ASSERT_EQ(run_pgm({"convert", in, tmp("dog.yml")}).exit_code, 0);
+  ASSERT_EQ(run_pgm({"convert", tmp("dog.yml"), tmp("dog.bif")}).exit_code, 0);
+  const CliRun a = run_pgm({"marginals", in, "--given", "light-on=true,hear-bark=false", "--json"});
+  const CliRun b = run_pgm({"marginals", tmp("dog.bif"), "--given", "light-on=true,hear-bark=false", "--json"});
   ASSERT_EQ(a.exit_code, 0) << a.err;
   EXPECT_EQ(a.out, b.out);
 }
 
 TEST_F(Convert, UaiThroughYamlKeepsTheFileAndIndexNames) {
   const std::string in = kData + "/uai/unsorted_scope.uai";
-  ASSERT_EQ(pgm({"convert", in, tmp("m.yaml")}).exit_code, 0);
-  ASSERT_EQ(pgm({"convert", tmp("m.yaml"), tmp("m.uai")}).exit_code, 0);
-  const CliRun direct = pgm({"convert", in, "-", "--format", "uai"});
+  ASSERT_EQ(run_pgm({"convert", in, tmp("m.yaml")}).exit_code, 0);
+  ASSERT_EQ(run_pgm({"convert", tmp("m.yaml"), tmp("m.uai")}).exit_code, 0);
+  const CliRun direct = run_pgm({"convert", in, "-", "--format", "uai"});
   EXPECT_EQ(slurp(tmp("m.uai")), direct.out);
   // Variables are named by index, so `--given 1=2` addresses variable 1, state 2.
-  const CliRun q = pgm({"marginals", tmp("m.yaml"), "--given", "1=2", "--json"});
+  const CliRun q = run_pgm({"marginals", tmp("m.yaml"), "--given", "1=2", "--json"});
   EXPECT_EQ(q.exit_code, 0) << q.err;
 }
 
 TEST_F(Convert, DotOutputForBothModelKinds) {
-  const CliRun bn = pgm({"convert", kData + "/xmlbif/dog_problem.xml", tmp("g.dot")});
+  const CliRun bn = run_pgm({"convert", kData + "/xmlbif/dog_problem.xml", tmp("g.dot")});
   ASSERT_EQ(bn.exit_code, 0) << bn.err;
   const std::string dot = slurp(tmp("g.dot"));
   EXPECT_EQ(dot.rfind("digraph \"Dog-Problem\" {", 0), 0u) << dot;
   EXPECT_NE(dot.find("\"family-out\" -> \"light-on\";"), std::string::npos) << dot;
-  const CliRun mn = pgm({"convert", kData + "/uai/unsorted_scope.uai", "-", "--to", "dot"});
+  const CliRun mn = run_pgm({"convert", kData + "/uai/unsorted_scope.uai", "-", "--to", "dot"});
   ASSERT_EQ(mn.exit_code, 0) << mn.err;
   EXPECT_NE(mn.out.find("\"0\" -- \"1\";"), std::string::npos) << mn.out;
   EXPECT_NE(mn.out.find("\"1\" -- \"2\";"), std::string::npos) << mn.out;
@@ -122,16 +92,16 @@ TEST_F(Convert, DotOutputForBothModelKinds) {
 
 TEST_F(Convert, ImpossibleConversionsAndBadInputFail) {
   // A Markov network has no BIF form: model error (3).
-  const CliRun mn = pgm({"convert", kData + "/uai/unsorted_scope.uai", tmp("x.bif")});
+  const CliRun mn = run_pgm({"convert", kData + "/uai/unsorted_scope.uai", tmp("x.bif")});
   EXPECT_EQ(mn.exit_code, 3);
   EXPECT_NE(mn.err.find("Markov network"), std::string::npos) << mn.err;
   EXPECT_FALSE(fs::exists(tmp("x.bif")));
   // Unknown output extension and '-' without --to are usage errors (2).
-  EXPECT_EQ(pgm({"convert", kData + "/uai/unsorted_scope.uai", tmp("x.txt")}).exit_code, 2);
-  EXPECT_EQ(pgm({"convert", kData + "/uai/unsorted_scope.uai", "-"}).exit_code, 2);
+  EXPECT_EQ(run_pgm({"convert", kData + "/uai/unsorted_scope.uai", tmp("x.txt")}).exit_code, 2);
+  EXPECT_EQ(run_pgm({"convert", kData + "/uai/unsorted_scope.uai", "-"}).exit_code, 2);
   // A malformed file: exit 3 and the message gives file:line.
   const std::string bad = kData + "/malformed/bif/column_sum.bif";
-  const CliRun r = pgm({"convert", bad, tmp("x.yaml")});
+  const CliRun r = run_pgm({"convert", bad, tmp("x.yaml")});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find(bad + ":12"), std::string::npos) << r.err;
 }

@@ -1,62 +1,21 @@
 // End-to-end tests of `pgm independent`, `pgm blanket` and `pgm independencies`: exit codes,
 // messages and JSON, the expected answers worked out from the model files by hand.
+#include "support/cli_runner.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cmath>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 namespace {
 
-namespace fs = std::filesystem;
 using Json = nlohmann::json;
 using Set = std::set<std::string>;
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-CliRun pgm(const std::vector<std::string>& args) {
-  static int counter = 0;
-  const fs::path err_path =
-      fs::temp_directory_path() / ("pgm_indep_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-  std::string cmd = quote(PGM_CLI_PATH);
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " 2>" + quote(err_path.string()) + " </dev/null";
-  CliRun r;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (pipe == nullptr) {
-    ADD_FAILURE() << "popen failed: " << cmd;
-    return r;
-  }
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ostringstream ss;
-  ss << std::ifstream(err_path).rdbuf();
-  r.err = ss.str();
-  std::error_code ec;
-  fs::remove(err_path, ec);
-  return r;
-}
+using pgm::testing::CliRun;
+using pgm::testing::run_pgm;
 
 std::string model(const std::string& name) { return std::string(PGM_SOURCE_DIR) + "/models/" + name; }
 
@@ -73,8 +32,8 @@ Json json_of(const CliRun& r) {
 Set set_of(const Json& j) { return j.is_array() ? j.get<Set>() : Set{}; }
 
 TEST(IndependentCli, SprinklerDSeparatedGivenBothCauses) {
-  const Json j = json_of(pgm({"independent", model("sprinkler.yaml"), "--x", "WetGrass", "--y", "Season", "--given",
-                              "Sprinkler,Rain", "--json"}));
+  const Json j = json_of(run_pgm({"independent", model("sprinkler.yaml"), "--x", "WetGrass", "--y", "Season", "--given",
+                                  "Sprinkler,Rain", "--json"}));
   EXPECT_EQ(j["independent"], true);
   EXPECT_EQ(j["method"], "d-separation");
   EXPECT_TRUE(j["active_trail"].is_null());
@@ -86,7 +45,7 @@ TEST(IndependentCli, SprinklerDSeparatedGivenBothCauses) {
 
 TEST(IndependentCli, SprinklerDependentWithTrail) {
   const Json j =
-      json_of(pgm({"independent", model("sprinkler.yaml"), "--x", "WetGrass", "--y", "Season", "--json", "--numeric"}));
+      json_of(run_pgm({"independent", model("sprinkler.yaml"), "--x", "WetGrass", "--y", "Season", "--json", "--numeric"}));
   EXPECT_EQ(j["independent"], false);
   ASSERT_TRUE(j["active_trail"].is_array());
   ASSERT_EQ(j["active_trail"].size(), 3u);  // WetGrass ← Sprinkler|Rain ← Season
@@ -101,21 +60,21 @@ TEST(IndependentCli, SprinklerDependentWithTrail) {
 }
 
 TEST(IndependentCli, ExplainingAwayTextAndNumbers) {
-  const CliRun r = pgm({"independent", model("explaining-away.yaml"), "--x", "Burglary", "--y", "Earthquake", "--given",
-                     "Alarm", "--numeric"});
+  const CliRun r = run_pgm({"independent", model("explaining-away.yaml"), "--x", "Burglary", "--y", "Earthquake", "--given",
+                         "Alarm", "--numeric"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Burglary → Alarm ← Earthquake"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("not d-separated"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("dependent"), std::string::npos) << r.out;
 
   // |0.036*0.019 - 0.126*0.072| / 0.253^2 (see ci_check_test.cpp for the joint).
-  const Json j = json_of(pgm({"independent", model("explaining-away.yaml"), "--x", "Burglary", "--y", "Earthquake",
-                              "--given", "Alarm", "--numeric", "--json"}));
+  const Json j = json_of(run_pgm({"independent", model("explaining-away.yaml"), "--x", "Burglary", "--y", "Earthquake",
+                                  "--given", "Alarm", "--numeric", "--json"}));
   EXPECT_EQ(j["active_trail"], Json::array({"Burglary", "Alarm", "Earthquake"}));
   EXPECT_NEAR(j["numeric"]["max_difference"].get<double>(), 0.008388 / 0.064009, 1e-12);
   EXPECT_EQ(j["numeric"]["independent"], false);
 
-  const Json prior = json_of(pgm(
+  const Json prior = json_of(run_pgm(
       {"independent", model("explaining-away.yaml"), "--x", "Burglary", "--y", "Earthquake", "--numeric", "--json"}));
   EXPECT_EQ(prior["independent"], true);
   EXPECT_EQ(prior["numeric"]["independent"], true);
@@ -123,8 +82,8 @@ TEST(IndependentCli, ExplainingAwayTextAndNumbers) {
 }
 
 TEST(IndependentCli, ParametersCanHideDependenceTheGraphShows) {
-  const Json j = json_of(pgm({"independent", model("parameter-independence.yaml"), "--x", "StarSign", "--y", "Study",
-                              "--given", "ExamGrade", "--numeric", "--json"}));
+  const Json j = json_of(run_pgm({"independent", model("parameter-independence.yaml"), "--x", "StarSign", "--y", "Study",
+                                  "--given", "ExamGrade", "--numeric", "--json"}));
   EXPECT_EQ(j["independent"], false);
   EXPECT_EQ(j["active_trail"], Json::array({"StarSign", "ExamGrade", "Study"}));
   EXPECT_EQ(j["numeric"]["independent"], true);
@@ -132,34 +91,34 @@ TEST(IndependentCli, ParametersCanHideDependenceTheGraphShows) {
 }
 
 TEST(IndependentCli, MarkovNetworkSeparation) {
-  const Json j = json_of(pgm({"independent", model("misconception.yaml"), "--x", "A", "--y", "C", "--given", "B", "--json"}));
+  const Json j = json_of(run_pgm({"independent", model("misconception.yaml"), "--x", "A", "--y", "C", "--given", "B", "--json"}));
   EXPECT_EQ(j["method"], "separation");
   EXPECT_EQ(j["independent"], false);
   EXPECT_EQ(j["active_trail"], Json::array({"A", "D", "C"}));
-  const CliRun r = pgm({"independent", model("misconception.yaml"), "--x", "A", "--y", "C", "--given", "B"});
+  const CliRun r = run_pgm({"independent", model("misconception.yaml"), "--x", "A", "--y", "C", "--given", "B"});
   EXPECT_NE(r.out.find("A — D — C"), std::string::npos) << r.out;
-  EXPECT_EQ(json_of(pgm({"independent", model("misconception.yaml"), "--x", "A", "--y", "C", "--given", "B,D",
-                         "--json"}))["independent"],
+  EXPECT_EQ(json_of(run_pgm({"independent", model("misconception.yaml"), "--x", "A", "--y", "C", "--given", "B,D",
+                             "--json"}))["independent"],
             true);
 }
 
 TEST(IndependentCli, GaussianModels) {
   // Linear-Gaussian: Exam ← Knowledge → Project and every other trail passes Knowledge or the
   // unobserved collider Grade, so Exam ⟂ Project | Knowledge for every choice of weights.
-  const Json lg = json_of(pgm({"independent", model("linear-gaussian.yaml"), "--x", "Exam", "--y", "Project",
-                               "--given", "Knowledge", "--numeric", "--json"}));
+  const Json lg = json_of(run_pgm({"independent", model("linear-gaussian.yaml"), "--x", "Exam", "--y", "Project",
+                                   "--given", "Knowledge", "--numeric", "--json"}));
   EXPECT_EQ(lg["method"], "d-separation");
   EXPECT_EQ(lg["independent"], true);
   EXPECT_EQ(lg["numeric"]["independent"], true);
   // Aptitude → Knowledge ← Study: dependent once Knowledge is observed.
-  const Json lg2 = json_of(pgm({"independent", model("linear-gaussian.yaml"), "--x", "Aptitude", "--y", "Study",
-                                "--given", "Knowledge", "--numeric", "--json"}));
+  const Json lg2 = json_of(run_pgm({"independent", model("linear-gaussian.yaml"), "--x", "Aptitude", "--y", "Study",
+                                    "--given", "Knowledge", "--numeric", "--json"}));
   EXPECT_EQ(lg2["independent"], false);
   EXPECT_EQ(lg2["active_trail"], Json::array({"Aptitude", "Knowledge", "Study"}));
   EXPECT_EQ(lg2["numeric"]["independent"], false);
 
   // Bivariate: correlation 1 / sqrt(2 * 1.5) = 1/sqrt(3).
-  const Json g = json_of(pgm({"independent", model("bivariate.yaml"), "--x", "X1", "--y", "X2", "--numeric", "--json"}));
+  const Json g = json_of(run_pgm({"independent", model("bivariate.yaml"), "--x", "X1", "--y", "X2", "--numeric", "--json"}));
   EXPECT_EQ(g["method"], "precision");
   EXPECT_EQ(g["independent"], false);
   EXPECT_TRUE(g["active_trail"].is_null());
@@ -168,54 +127,54 @@ TEST(IndependentCli, GaussianModels) {
 
 TEST(IndependentCli, Errors) {
   const std::string m = model("sprinkler.yaml");
-  CliRun r = pgm({"independent", m, "--x", "Wet", "--y", "Season"});
+  CliRun r = run_pgm({"independent", m, "--x", "Wet", "--y", "Season"});
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_NE(r.err.find("'Wet'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("WetGrass"), std::string::npos) << r.err;
 
-  r = pgm({"independent", m, "--x", "Rain", "--y", "Season", "--given", "Rain"});
+  r = run_pgm({"independent", m, "--x", "Rain", "--y", "Season", "--given", "Rain"});
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_NE(r.err.find("disjoint"), std::string::npos) << r.err;
 
-  r = pgm({"independent", m, "--x", "Rain", "--y", "Rain"});
+  r = run_pgm({"independent", m, "--x", "Rain", "--y", "Rain"});
   EXPECT_EQ(r.exit_code, 4);
 
-  r = pgm({"independent", m, "--x", "Rain"});
+  r = run_pgm({"independent", m, "--x", "Rain"});
   EXPECT_EQ(r.exit_code, 2) << r.err;  // --y is required
 
-  r = pgm({"independent", m, "--x", "Rain", "--y", "Season", "--given", "WetGrass=wet"});
+  r = run_pgm({"independent", m, "--x", "Rain", "--y", "Season", "--given", "WetGrass=wet"});
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_NE(r.err.find("variable names"), std::string::npos) << r.err;
 
-  r = pgm({"independent", m, "--x", "Rain", "--y", "Season", "--numeric", "--tolerance", "-1"});
+  r = run_pgm({"independent", m, "--x", "Rain", "--y", "Season", "--numeric", "--tolerance", "-1"});
   EXPECT_EQ(r.exit_code, 4) << r.err;
 
-  r = pgm({"independent", model("no-such-model.yaml"), "--x", "A", "--y", "B"});
+  r = run_pgm({"independent", model("no-such-model.yaml"), "--x", "A", "--y", "B"});
   EXPECT_EQ(r.exit_code, 3);
 
-  r = pgm({"blanket", m, "Nope"});
+  r = run_pgm({"blanket", m, "Nope"});
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_NE(r.err.find("Season"), std::string::npos) << r.err;
 }
 
 TEST(BlanketCli, Sprinkler) {
-  const Json j = json_of(pgm({"blanket", model("sprinkler.yaml"), "Sprinkler", "--json"}));
+  const Json j = json_of(run_pgm({"blanket", model("sprinkler.yaml"), "Sprinkler", "--json"}));
   EXPECT_EQ(j["node"], "Sprinkler");
   EXPECT_EQ(set_of(j["blanket"]), (Set{"Season", "WetGrass", "Rain"}));
   EXPECT_EQ(j["parents"], Json::array({"Season"}));
   EXPECT_EQ(j["children"], Json::array({"WetGrass"}));
   EXPECT_EQ(j["co_parents"], Json::array({"Rain"}));
-  const CliRun r = pgm({"blanket", model("sprinkler.yaml"), "Slippery"});
+  const CliRun r = run_pgm({"blanket", model("sprinkler.yaml"), "Slippery"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Markov blanket of Slippery: WetGrass"), std::string::npos) << r.out;
 
-  EXPECT_EQ(set_of(json_of(pgm({"blanket", model("misconception.yaml"), "A", "--json"}))["blanket"]), (Set{"B", "D"}));
+  EXPECT_EQ(set_of(json_of(run_pgm({"blanket", model("misconception.yaml"), "A", "--json"}))["blanket"]), (Set{"B", "D"}));
   // Bivariate Gaussian: the precision is dense, so each variable's blanket is the other.
-  EXPECT_EQ(set_of(json_of(pgm({"blanket", model("bivariate.yaml"), "X1", "--json"}))["blanket"]), (Set{"X2"}));
+  EXPECT_EQ(set_of(json_of(run_pgm({"blanket", model("bivariate.yaml"), "X1", "--json"}))["blanket"]), (Set{"X2"}));
 }
 
 TEST(IndependenciesCli, Sprinkler) {
-  const Json j = json_of(pgm({"independencies", model("sprinkler.yaml"), "--json"}));
+  const Json j = json_of(run_pgm({"independencies", model("sprinkler.yaml"), "--json"}));
   ASSERT_TRUE(j["independencies"].is_array());
   // Season has only descendants, so it states nothing; the other four each state one.
   std::set<std::string> nodes;
@@ -234,7 +193,7 @@ TEST(IndependenciesCli, Sprinkler) {
     }
   }
   EXPECT_EQ(nodes, (Set{"Sprinkler", "Rain", "WetGrass", "Slippery"}));
-  const CliRun r = pgm({"independencies", model("sprinkler.yaml")});
+  const CliRun r = run_pgm({"independencies", model("sprinkler.yaml")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("WetGrass ⟂ Season | {Sprinkler, Rain}"), std::string::npos) << r.out;
 }

@@ -1,13 +1,11 @@
 // `pgm query/score/sample/info` on Gaussian models, end to end. Expected values are the closed
 // forms documented in the model files.
+#include "support/cli_runner.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cmath>
-#include <cstdio>
 #include <numbers>
 #include <sstream>
 #include <string>
@@ -15,23 +13,16 @@
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
+using pgm::testing::CliRun;
+using pgm::testing::run_pgm;
 
-// Runs the CLI with stderr discarded; arguments must not need shell quoting.
-Result pgm(const std::string& args) {
-  const std::string cmd = std::string(PGM_CLI_PATH) + " " + args + " 2>/dev/null </dev/null";
-  Result r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+// Splits space-separated CLI arguments (none here needs quoting) into a vector for run_pgm.
+std::vector<std::string> words(const std::string& args) {
+  std::vector<std::string> out;
+  std::istringstream in(args);
+  std::string w;
+  while (in >> w) out.push_back(w);
+  return out;
 }
 
 std::string model(const std::string& f) { return std::string(PGM_SOURCE_DIR) + "/models/" + f; }
@@ -52,8 +43,8 @@ std::vector<std::vector<std::string>> csv(const std::string& text) {
 
 TEST(GaussianCli, QueryJson) {
   // X1 | X2 = 3: mean 5/3, variance 4/3 (bivariate.yaml).
-  const Result r = pgm("query " + model("bivariate.yaml") + " X1 --given X2=3 --json");
-  ASSERT_EQ(r.code, 0) << r.out;
+  const CliRun r = run_pgm(words("query " + model("bivariate.yaml") + " X1 --given X2=3 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["variables"], nlohmann::json::array({"X1"}));
   EXPECT_NEAR(j["mean"][0].get<double>(), 5.0 / 3.0, 1e-15);
@@ -63,8 +54,8 @@ TEST(GaussianCli, QueryJson) {
 TEST(GaussianCli, QueryLinearGaussianChain) {
   // linear-gaussian.yaml, Knowledge | Study = 13: Knowledge = 0.5·Aptitude + 2·Study + e, so the mean
   // is 50 + 26 = 76 and the variance 0.25·225 + 25 = 81.25.
-  const Result r = pgm("query " + model("linear-gaussian.yaml") + " Knowledge --given Study=13 --json");
-  ASSERT_EQ(r.code, 0) << r.out;
+  const CliRun r = run_pgm(words("query " + model("linear-gaussian.yaml") + " Knowledge --given Study=13 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_NEAR(j["mean"][0].get<double>(), 76.0, 1e-12);
   EXPECT_NEAR(j["covariance"][0][0].get<double>(), 81.25, 1e-12);
@@ -72,19 +63,19 @@ TEST(GaussianCli, QueryLinearGaussianChain) {
 
 TEST(GaussianCli, ScoreJson) {
   // mahalanobis.yaml at (1, 0.8): d² = 0.43, log p = −½(2 log 2π + log det Σ + d²), det Σ = 2.
-  const Result r = pgm("score " + model("mahalanobis.yaml") + " --point X1=1,X2=0.8 --json");
-  ASSERT_EQ(r.code, 0) << r.out;
+  const CliRun r = run_pgm(words("score " + model("mahalanobis.yaml") + " --point X1=1,X2=0.8 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_NEAR(j["mahalanobis"].get<double>(), std::sqrt(0.43), 1e-15);
   EXPECT_NEAR(j["log_density"].get<double>(),
               -0.5 * (2.0 * std::log(2.0 * std::numbers::pi) + std::log(2.0) + 0.43), 1e-14);
-  EXPECT_EQ(pgm("score " + model("mahalanobis.yaml") + " --point X1=1").code, 4);
-  EXPECT_EQ(pgm("score " + model("mahalanobis.yaml") + " --point X1=1,X2=abc").code, 4);
+  EXPECT_EQ(run_pgm(words("score " + model("mahalanobis.yaml") + " --point X1=1")).exit_code, 4);
+  EXPECT_EQ(run_pgm(words("score " + model("mahalanobis.yaml") + " --point X1=1,X2=abc")).exit_code, 4);
 }
 
 TEST(GaussianCli, SampleGaussianMomentsAndDeterminism) {
-  const Result r = pgm("sample " + model("bivariate.yaml") + " -n 4000 --seed 42");
-  ASSERT_EQ(r.code, 0);
+  const CliRun r = run_pgm(words("sample " + model("bivariate.yaml") + " -n 4000 --seed 42"));
+  ASSERT_EQ(r.exit_code, 0);
   const auto rows = csv(r.out);
   ASSERT_EQ(rows.size(), 4001u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"X1", "X2"}));
@@ -96,13 +87,13 @@ TEST(GaussianCli, SampleGaussianMomentsAndDeterminism) {
   // Means 1 and 2, standard errors √(2/4000) and √(1.5/4000); 5 SE.
   EXPECT_NEAR(s1 / 4000, 1.0, 5 * std::sqrt(2.0 / 4000));
   EXPECT_NEAR(s2 / 4000, 2.0, 5 * std::sqrt(1.5 / 4000));
-  EXPECT_EQ(pgm("sample " + model("bivariate.yaml") + " -n 4000 --seed 42").out, r.out);
-  EXPECT_NE(pgm("sample " + model("bivariate.yaml") + " -n 4000 --seed 43").out, r.out);
+  EXPECT_EQ(run_pgm(words("sample " + model("bivariate.yaml") + " -n 4000 --seed 42")).out, r.out);
+  EXPECT_NE(run_pgm(words("sample " + model("bivariate.yaml") + " -n 4000 --seed 43")).out, r.out);
 }
 
 TEST(GaussianCli, SampleGaussianGiven) {
-  const Result r = pgm("sample " + model("bivariate.yaml") + " -n 4000 --seed 1 --given X2=3");
-  ASSERT_EQ(r.code, 0);
+  const CliRun r = run_pgm(words("sample " + model("bivariate.yaml") + " -n 4000 --seed 1 --given X2=3"));
+  ASSERT_EQ(r.exit_code, 0);
   const auto rows = csv(r.out);
   ASSERT_EQ(rows.size(), 4001u);
   double s = 0;
@@ -115,8 +106,8 @@ TEST(GaussianCli, SampleGaussianGiven) {
 }
 
 TEST(GaussianCli, SampleDiscrete) {
-  const Result r = pgm("sample " + model("sprinkler.yaml") + " -n 200 --seed 3 --given Rain=yes");
-  ASSERT_EQ(r.code, 0);
+  const CliRun r = run_pgm(words("sample " + model("sprinkler.yaml") + " -n 200 --seed 3 --given Rain=yes"));
+  ASSERT_EQ(r.exit_code, 0);
   const auto rows = csv(r.out);
   ASSERT_EQ(rows.size(), 201u);
   std::size_t rain = 0;
@@ -124,18 +115,18 @@ TEST(GaussianCli, SampleDiscrete) {
     if (rows[0][c] == "Rain") rain = c;
   ASSERT_EQ(rows[0][rain], "Rain");
   for (std::size_t i = 1; i < rows.size(); ++i) EXPECT_EQ(rows[i][rain], "yes");
-  EXPECT_EQ(pgm("sample " + model("sprinkler.yaml") + " -n 5 --given Rain=maybe").code, 4);
-  EXPECT_EQ(pgm("sample " + model("misconception.yaml") + " -n 5").code, 4);
+  EXPECT_EQ(run_pgm(words("sample " + model("sprinkler.yaml") + " -n 5 --given Rain=maybe")).exit_code, 4);
+  EXPECT_EQ(run_pgm(words("sample " + model("misconception.yaml") + " -n 5")).exit_code, 4);
 }
 
 TEST(GaussianCli, Info) {
-  const Result r = pgm("info " + model("linear-gaussian.yaml") + " --json");
-  ASSERT_EQ(r.code, 0) << r.out;
+  const CliRun r = run_pgm(words("info " + model("linear-gaussian.yaml") + " --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["edges"].size(), 7u);
   EXPECT_GT(j["condition_number"].get<double>(), 1.0);
   // bivariate: eigenvalues of [[2, 1], [1, 1.5]] are 1.75 ± √(1.75² − 2) = 1.75 ± √1.0625.
-  const auto b = nlohmann::json::parse(pgm("info " + model("bivariate.yaml") + " --json").out);
+  const auto b = nlohmann::json::parse(run_pgm(words("info " + model("bivariate.yaml") + " --json")).out);
   const double r1 = std::sqrt(0.0625 + 1.0);
   EXPECT_NEAR(b["condition_number"].get<double>(), (1.75 + r1) / (1.75 - r1), 1e-12);
 }
