@@ -294,6 +294,19 @@ void print_marginals(const DiscreteQuery& q, const std::vector<Block>& blocks) {
 // ---------------------------------------------------------------------------------------------
 // Commands
 
+// `{"marginals": ...}` plus the evidence fields, or the human table.
+void print_marginal_blocks(const DiscreteQuery& q, const std::vector<Block>& blocks, bool json) {
+  if (json) {
+    Json out = Json::object();
+    Json& marginals = out["marginals"] = Json::object();
+    for (const auto& b : blocks) marginals[b.variable->name] = distribution_json(*b.variable, b.p);
+    add_evidence_fields(out, q);
+    print_json(out, std::cout);
+    return;
+  }
+  print_marginals(q, blocks);
+}
+
 void run_marginals(const InferenceOptions& opts) {
   const Model model = load(opts.model);
   Assignments given = evidence_of(opts);
@@ -319,15 +332,7 @@ void run_marginals(const InferenceOptions& opts) {
   std::vector<Block> blocks;
   for (VariableId v = 0; v < vars.size(); ++v) blocks.push_back({&vars[v], std::move(p[v])});
 
-  if (opts.json) {
-    Json out = Json::object();
-    Json& marginals = out["marginals"] = Json::object();
-    for (const auto& b : blocks) marginals[b.variable->name] = distribution_json(*b.variable, b.p);
-    add_evidence_fields(out, q);
-    print_json(out, std::cout);
-    return;
-  }
-  print_marginals(q, blocks);
+  print_marginal_blocks(q, blocks, opts.json);
 }
 
 struct QueryCommand {
@@ -461,15 +466,7 @@ void run_query(const QueryCommand& cmd) {
   std::vector<std::vector<double>> p = q.marginals(ids);
   std::vector<Block> blocks;
   for (std::size_t i = 0; i < ids.size(); ++i) blocks.push_back({&vars[ids[i]], std::move(p[i])});
-  if (cmd.common.json) {
-    Json out = Json::object();
-    Json& marginals = out["marginals"] = Json::object();
-    for (const auto& b : blocks) marginals[b.variable->name] = distribution_json(*b.variable, b.p);
-    add_evidence_fields(out, q);
-    print_json(out, std::cout);
-    return;
-  }
-  print_marginals(q, blocks);
+  print_marginal_blocks(q, blocks, cmd.common.json);
 }
 
 // The clique table size, exact as an integer when it is one.
