@@ -149,8 +149,13 @@ void JunctionTree::build(const std::vector<Factor>& factors, bool /*markov*/) {
   initial_.reserve(k);
   for (std::size_t i = 0; i < k; ++i) initial_.push_back(Factor::constant(vars, cliques_[i], 1.0));
   auto clique_of_var = [&](VariableId v) { return index[find(pos[v])]; };
+  log_constant_ = 0.0;
   for (const auto& f : factors) {
-    if (f.arity() == 0) continue;
+    if (f.arity() == 0) {
+      // A constant factor belongs to no clique but still scales P(e) (or Z); zero makes it zero.
+      log_constant_ += std::log(f.values()[0]);
+      continue;
+    }
     VariableId first = f.variables()[0];
     for (VariableId v : f.variables())
       if (pos[v] < pos[first]) first = v;
@@ -185,7 +190,11 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
       s += (i ? ", " : "") + vars[evidence[i].first].name + "=" + vars[evidence[i].first].states[evidence[i].second];
     return s;
   };
-  double log_z = 0;
+  if (std::isinf(log_constant_) && log_constant_ < 0)
+    throw ZeroProbabilityEvidence("the model's constant (empty-scope) factors multiply to zero, so every evidence, " +
+                                  std::string(evidence.empty() ? "even none," : "including " + describe() + ",") +
+                                  " has probability zero");
+  double log_z = log_constant_;
   std::vector<Factor> sep(k);
   std::vector<double> sep_total(k, 1.0);
   // Collect: children send normalised separator marginals upwards.

@@ -62,6 +62,7 @@ class JunctionTree {
   std::vector<Factor> initial_;              // product of the factors assigned to each clique
   std::vector<std::vector<VariableId>> separators_;  // with the parent
   std::vector<std::size_t> home_;            // per variable: the smallest clique containing it
+  double log_constant_ = 0;  // log of the product of empty-scope factors
   std::size_t treewidth_ = 0;
   std::size_t total_size_ = 0;
   std::size_t table_bytes_ = 0;
