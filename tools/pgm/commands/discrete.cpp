@@ -175,9 +175,12 @@ class DiscreteQuery {
     try {
       return f();
     } catch (const ZeroProbabilityEvidence&) {
+      const std::string model = name_.empty() ? std::string("the model") : "model '" + name_ + "'";
+      if (given_.empty())
+        throw ZeroProbabilityEvidence("every configuration of " + model +
+                                      " has weight zero (its partition function is 0), so no distribution exists");
       throw ZeroProbabilityEvidence("the evidence " + format_assignments(given_) + " has probability zero under " +
-                                    (name_.empty() ? std::string("the model") : "model '" + name_ + "'") +
-                                    ", so no posterior exists");
+                                    model + ", so no posterior exists");
     }
   }
 
