@@ -165,6 +165,15 @@ void JunctionTree::build(const std::vector<Factor>& factors, bool /*markov*/) {
       throw Error("internal error: factor scope not inside its junction-tree clique");
     initial_[c] *= f;
   }
+  // Scale each initial table to a maximum of 1 (the scale kept in log space), so factor values near
+  // the limits of a double (e.g. 1e308 in a Markov network) cannot overflow a calibration.
+  for (auto& t : initial_) {
+    const double m = t.max();
+    if (m > 0.0 && m != 1.0 && std::isfinite(m)) {
+      scale_in_place(t, 1.0 / m);
+      log_constant_ += std::log(m);
+    }
+  }
   home_.assign(n, k);
   for (std::size_t i = 0; i < k; ++i)
     for (VariableId v : cliques_[i])

@@ -85,7 +85,16 @@ std::pair<Factor, double> VariableElimination::eliminate(std::span<const Variabl
 
   std::vector<Factor> pool;
   pool.reserve(relevant.size());
-  for (const Factor* f : relevant) pool.push_back(reduce(*f, evidence));
+  double log_scale = 0.0;
+  for (const Factor* f : relevant) {
+    pool.push_back(reduce(*f, evidence));
+    // Factors with values near the limits of a double are brought to a maximum of 1 first.
+    const double m = pool.back().max();
+    if (m > 0.0 && (m < 1e-100 || m > 1e100)) {
+      pool.back() = scale(pool.back(), 1.0 / m);
+      log_scale += std::log(m);
+    }
+  }
 
   std::vector<bool> is_keep(vars.size(), false);
   for (VariableId v : keep) is_keep[v] = true;
@@ -100,7 +109,6 @@ std::pair<Factor, double> VariableElimination::eliminate(std::span<const Variabl
   for (VariableId v = 0; v < vars.size(); ++v)
     if (in_scope[v] && !is_keep[v]) to_eliminate.push_back(v);
 
-  double log_scale = 0.0;
   // In a Markov network, a free variable in no factor multiplies Z by its number of states.
   if (!bn_)
     for (VariableId v = 0; v < vars.size(); ++v)

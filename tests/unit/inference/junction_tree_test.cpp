@@ -3,6 +3,7 @@
 // the memory refusal, empty-scope factors, and a calibration that outlives its tree.
 #include <pgm/core/error.hpp>
 #include <pgm/inference/junction_tree.hpp>
+#include <pgm/inference/variable_elimination.hpp>
 
 #include "support/enumeration_oracle.hpp"
 #include "support/random_models.hpp"
@@ -146,6 +147,26 @@ TEST(JunctionTree, RefusesTablesOverTheMemoryLimitWithTheFigure) {
     EXPECT_NE(std::string(e.what()).find("MiB"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("treewidth 19"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+
+namespace {
+
+// Factor values near the top of the double range: Z = 1e308 + 1e308 overflows a double, but
+// ln Z = ln 2 + 308 ln 10 is finite and both engines must give it, with the posterior (1/2, 1/2).
+TEST(JunctionTree, HugeFactorValuesDoNotOverflow) {
+  pgm::MarkovNetworkBuilder b("huge");
+  const auto a = b.add_variable("A", {"a0", "a1"});
+  b.add_factor({a}, {1e308, 1e308});
+  const auto mn = std::move(b).build();
+  const double expected = std::log(2.0) + 308.0 * std::log(10.0);
+  const auto cal = pgm::JunctionTree(mn).calibrate({});
+  EXPECT_NEAR(cal.log_probability_of_evidence(), expected, 1e-12 * expected);
+  EXPECT_DOUBLE_EQ(cal.marginal(a).values()[0], 0.5);
+  const pgm::VariableElimination ve(mn);
+  EXPECT_NEAR(ve.log_probability_of_evidence({}), expected, 1e-12 * expected);
+  EXPECT_DOUBLE_EQ(ve.marginal(a, {}).values()[1], 0.5);
 }
 
 }  // namespace
