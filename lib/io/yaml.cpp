@@ -23,6 +23,7 @@ YAML::Node YamlContext::require(const YAML::Node& map, const std::string& key, c
 }
 
 std::string YamlContext::scalar(const YAML::Node& n, const std::string& what) const {
+  if (n.IsNull()) fail(n, what + " is empty (YAML null, e.g. '~' or nothing after the colon); expected a value");
   if (!n.IsScalar()) fail(n, what + " must be a single value");
   return n.Scalar();
 }
@@ -53,7 +54,7 @@ std::vector<double> YamlContext::numbers(const YAML::Node& n, const std::string&
   expect_sequence(n, what);
   std::vector<double> out;
   out.reserve(n.size());
-  for (std::size_t i = 0; i < n.size(); ++i) out.push_back(number(n[i], what + " entry " + std::to_string(i + 1)));
+  for (std::size_t i = 0; i < n.size(); ++i) out.push_back(number(n[i], "entry " + std::to_string(i + 1) + " of " + what));
   return out;
 }
 
@@ -61,7 +62,7 @@ std::vector<std::string> YamlContext::strings(const YAML::Node& n, const std::st
   expect_sequence(n, what);
   std::vector<std::string> out;
   out.reserve(n.size());
-  for (std::size_t i = 0; i < n.size(); ++i) out.push_back(scalar(n[i], what + " entry " + std::to_string(i + 1)));
+  for (std::size_t i = 0; i < n.size(); ++i) out.push_back(scalar(n[i], "entry " + std::to_string(i + 1) + " of " + what));
   return out;
 }
 
