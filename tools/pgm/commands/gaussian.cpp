@@ -5,6 +5,7 @@
 #include "pgm/output.hpp"
 
 #include <pgm/core/error.hpp>
+#include <pgm/inference/forward_sampling.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -169,15 +170,8 @@ void sample_gaussian(const Model& model, const SampleOptions& opts, std::ostream
 void sample_discrete(const BayesianNetwork& bn, const SampleOptions& opts, std::ostream& out) {
   const Evidence evidence = bn.evidence(parse_assignments(opts.given));
   const std::size_t n_vars = bn.size();
-  const std::vector<VariableId> order = bn.graph().topological_order();
-  std::vector<std::vector<double>> tables(n_vars);
-  for (VariableId v = 0; v < n_vars; ++v) tables[v] = bn.cpt_table(v);
-  std::vector<long> observed(n_vars, -1);
-  for (const auto& [v, s] : evidence) observed[v] = static_cast<long>(s);
-
+  const ForwardSampler sampler(bn);
   std::mt19937_64 rng(opts.seed);
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
-  std::vector<std::size_t> state(n_vars);
   for (VariableId v = 0; v < n_vars; ++v) out << (v ? "," : "") << bn.variable(v).name;
   out << '\n';
   std::uint64_t draws = 0;
@@ -195,24 +189,10 @@ void sample_discrete(const BayesianNetwork& bn, const SampleOptions& opts, std::
                        format_number(double(opts.n) * double(draws) / double(accepted), 3) + " draws");
     }
     ++draws;
+    const std::vector<std::size_t> state = sampler.sample(rng);
     bool ok = true;
-    for (const VariableId v : order) {
-      const auto parents = bn.parents(v);
-      std::size_t config = 0;
-      for (const VariableId p : parents) config = config * bn.variable(p).cardinality() + state[p];
-      const std::size_t k = bn.variable(v).cardinality();
-      const double* column = tables[v].data() + config * k;
-      double u = unit(rng);
-      std::size_t s = 0;
-      while (s + 1 < k && u >= column[s]) u -= column[s++];
-      // Skip trailing zero-probability states that rounding could land on.
-      while (s > 0 && column[s] == 0.0) --s;
-      state[v] = s;
-      if (observed[v] >= 0 && static_cast<long>(s) != observed[v]) {
-        ok = false;
-        break;
-      }
-    }
+    for (const auto& [v, s] : evidence)
+      if (state[v] != s) ok = false;
     if (!ok) continue;
     ++accepted;
     line.clear();
