@@ -1,7 +1,7 @@
 #include <pgm/core/error.hpp>
 #include <pgm/io/yaml.hpp>
 
-#include "io/detail/number_format.hpp"
+#include "io/detail/text_cursor.hpp"
 #include "io/detail/yaml_access.hpp"
 #include "io/detail/yaml_gaussian.hpp"
 
@@ -361,11 +361,7 @@ Model read_yaml_string(const std::string& text, const std::string& filename, con
 }
 
 Model read_yaml_file(const std::string& path, const LoadOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot open '" + path + "': no such file or not readable");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return read_yaml_string(ss.str(), path, options);
+  return read_yaml_string(detail::read_text_file(path), path, options);
 }
 
 namespace {
