@@ -546,6 +546,8 @@ TEST(CliMarginals, JunctionTreeOverMemoryLimitIsRefusedWithTheFigure) {
   EXPECT_NE(r.err.find("--max-memory"), std::string::npos) << r.err;
   EXPECT_EQ(run_pgm({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "1M"}).exit_code, 0);
   EXPECT_EQ(run_pgm({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "lots"}).exit_code, 4);
+  // Larger than any size_t: saturates to "no limit" rather than overflowing the conversion.
+  EXPECT_EQ(run_pgm({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "1e30G"}).exit_code, 0);
 }
 
 }  // namespace

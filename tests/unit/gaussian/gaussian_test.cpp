@@ -5,6 +5,8 @@
 #include <pgm/gaussian/gaussian.hpp>
 
 #include <Eigen/Dense>
+#include "support/error_message.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -306,14 +308,7 @@ TEST(Gaussian, NearSingularConditioningWarns) {
 }
 
 TEST(Gaussian, BadModels) {
-  const auto message = [](auto&& f) {
-    try {
-      f();
-    } catch (const pgm::ModelError& e) {
-      return std::string(e.what());
-    }
-    return std::string("no ModelError");
-  };
+  const auto message = [](auto&& f) { return pgm::testing::error_message<pgm::ModelError>(f); };
   Mat asym(2, 2);
   asym << 2.0, 1.0, 0.5, 1.5;
   EXPECT_NE(message([&] { Gaussian({"a", "b"}, Vec::Zero(2), asym); }).find("not symmetric"), std::string::npos);

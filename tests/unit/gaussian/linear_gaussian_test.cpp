@@ -4,6 +4,8 @@
 #include <pgm/gaussian/linear_gaussian_network.hpp>
 
 #include <Eigen/Dense>
+#include "support/error_message.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -76,14 +78,7 @@ TEST(LinearGaussian, JointMatchesInverseConstruction) {
 }
 
 TEST(LinearGaussian, Validation) {
-  const auto message = [](auto&& f) {
-    try {
-      f();
-    } catch (const pgm::ModelError& e) {
-      return std::string(e.what());
-    }
-    return std::string("no ModelError");
-  };
+  const auto message = [](auto&& f) { return pgm::testing::error_message<pgm::ModelError>(f); };
   using Cpds = std::vector<LinearGaussianCpd>;
   EXPECT_NE(message([] { LinearGaussianNetwork("m", {"X"}, Cpds{{{}, {}, 0.0, -1.0}}); }).find("variance -1"),
             std::string::npos);

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -59,7 +60,10 @@ struct InferenceOptions {
   else if (unit == "G" || unit == "GiB") mult = 1024.0 * 1024 * 1024;
   else if (!unit.empty()) throw QueryError("--max-memory '" + text + "' has unknown unit '" + unit + "'; use k, M or G");
   if (!(value > 0)) throw QueryError("--max-memory must be positive");
-  return static_cast<std::size_t>(value * mult);
+  // Converting a double beyond the range of size_t is undefined: saturate instead.
+  const double bytes = value * mult;
+  if (!(bytes < 1.8e19)) return std::numeric_limits<std::size_t>::max();
+  return static_cast<std::size_t>(bytes);
 }
 
 void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
