@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <limits>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -27,14 +29,24 @@ std::string exact(double x) {
   return std::string(buf, r.ptr);
 }
 
+// A value a continuous variable can take: a finite decimal number. Not a number, inf, nan or beyond
+// ±1.8e308 is a QueryError (the syntax NAME=VALUE was fine; the variable cannot take that value).
+// A value below the smallest double (1e-400) is that nearest double, as strtod reads it.
 double parse_value(const std::string& name, const std::string& text) {
   double v = 0;
   const char* b = text.data();
   const char* e = text.data() + text.size();
   if (b != e && *b == '+') ++b;
   const auto [p, ec] = std::from_chars(b, e, v);
-  if (ec != std::errc() || p != e || text.empty() || !std::isfinite(v))
-    throw QueryError("value of '" + name + "' is '" + text + "'; a continuous variable needs a finite number");
+  const std::string what = "value of '" + name + "' is '" + text + "'";
+  if (ec == std::errc::result_out_of_range && p == e) {
+    const double nearest = std::strtod(text.c_str(), nullptr);
+    if (std::isfinite(nearest)) return nearest;  // underflow: as close to 0 as a double gets
+    throw QueryError(what + ", beyond the range of a double (about ±1.8e308)");
+  }
+  if (ec != std::errc() || p != e || text.empty())
+    throw QueryError(what + "; a continuous variable needs a number");
+  if (!std::isfinite(v)) throw QueryError(what + "; a continuous variable needs a finite number");
   return v;
 }
 
@@ -106,12 +118,37 @@ struct ScoreOptions {
   bool json = false;
 };
 
+// "1.23e+599": a positive number given by its base-10 logarithm, for values beyond double range.
+std::string power_of_ten(double log10_value) {
+  const double exponent = std::floor(log10_value);
+  return format_number(std::pow(10.0, log10_value - exponent), 3) + "e+" + format_number(exponent, 15);
+}
+
+// A density for people: the number, or exp(log density) where the number underflows (to 0 or to a
+// subnormal with few digits left).
+std::string density_text(double log_density) {
+  const double p = std::exp(log_density);
+  if (p >= std::numeric_limits<double>::min()) return format_number(p, 10);
+  return "exp(" + format_number(log_density, 10) + ")";
+}
+
 void run_score(const ScoreOptions& opts) {
+  const Assignments point = parse_assignments(opts.point, "--point");
   const Model model = load(opts.model);
   const Gaussian g = joint_of(model, "score");
-  const Eigen::VectorXd x = g.point(numeric(parse_assignments(opts.point)));
-  const double log_density = g.log_density(x);
+  const Eigen::VectorXd x = g.point(numeric(point));
   const double d = g.mahalanobis(x);
+  if (!std::isfinite(d)) {
+    throw NumericalError("the point is so far from the mean that its Mahalanobis distance exceeds the largest "
+                         "double (1.8e+308), so its log-density is below -1.8e+308 and cannot be represented");
+  }
+  const double log_density = g.log_density(x);
+  if (!std::isfinite(log_density)) {
+    // -½ d² dominates: log10(½ d²) = 2 log10 d - log10 2.
+    throw NumericalError("the point is so far from the mean (Mahalanobis distance " + format_number(d, 3) +
+                         ") that its log-density, about -" + power_of_ten(2 * std::log10(d) - std::log10(2.0)) +
+                         ", is below the smallest double (-1.8e+308) and cannot be represented");
+  }
   if (opts.json) {
     Json j;
     j["log_density"] = number_json(log_density);
@@ -121,7 +158,7 @@ void run_score(const ScoreOptions& opts) {
   }
   TextTable t;
   t.add_row({"log density", format_number(log_density, 10)});
-  t.add_row({"density", format_number(std::exp(log_density), 10)});
+  t.add_row({"density", density_text(log_density)});
   t.add_row({"Mahalanobis distance", format_number(d, 10)});
   t.print(std::cout);
 }
@@ -168,7 +205,8 @@ void sample_gaussian(const Model& model, const SampleOptions& opts, std::ostream
 
 // Ancestral sampling in topological order; with evidence, draws that disagree are rejected.
 void sample_discrete(const BayesianNetwork& bn, const SampleOptions& opts, std::ostream& out) {
-  const Evidence evidence = bn.evidence(parse_assignments(opts.given));
+  const Assignments given = parse_assignments(opts.given);
+  const Evidence evidence = bn.evidence(given);
   const std::size_t n_vars = bn.size();
   const ForwardSampler sampler(bn);
   std::mt19937_64 rng(opts.seed);
@@ -181,7 +219,7 @@ void sample_discrete(const BayesianNetwork& bn, const SampleOptions& opts, std::
     if (draws == kMaxDraws || (accepted == 0 && draws == kZeroAcceptanceDraws)) {
       if (accepted == 0)
         throw QueryError("none of " + std::to_string(draws) + " forward samples matched the evidence " +
-                         format_assignments(parse_assignments(opts.given)) +
+                         format_assignments(given) +
                          "; its probability is zero or too small for rejection sampling");
       throw LimitError("rejection sampling accepted only " + std::to_string(accepted) + " of " +
                        std::to_string(draws) + " draws (acceptance " + format_number(double(accepted) / double(draws), 3) +
@@ -209,8 +247,8 @@ void run_sample(const SampleOptions& opts) {
   if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {
     sample_discrete(*bn, opts, std::cout);
   } else if (std::holds_alternative<MarkovNetwork>(model)) {
-    throw QueryError("sampling a Markov network is not supported (it has no forward sampling order; "
-                     "only Bayesian networks and Gaussian models can be sampled)");
+    throw UnsupportedError("sampling a Markov network is not supported (it has no forward sampling order; "
+                           "only Bayesian networks and Gaussian models can be sampled)");
   } else {
     sample_gaussian(model, opts, std::cout);
   }
@@ -311,7 +349,8 @@ void register_gaussian_commands(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand("score", "Log-density and Mahalanobis distance of a point under a Gaussian model");
     add_model_options(*cmd, opts->model);
     cmd->add_option("--point,-p", opts->point, "The point NAME=VALUE[,NAME=VALUE...], every variable once; repeatable")
-        ->required();
+        ->required()
+        ->type_name("X=1.5,Y=2");
     cmd->add_flag("--json", opts->json, "Print JSON instead of text");
     cmd->callback([opts] { run_score(*opts); });
   }
@@ -325,7 +364,8 @@ void register_gaussian_commands(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--given,-g", opts->given,
                     "Evidence NAME=VALUE[,NAME=VALUE...]: exact conditioning for Gaussian models, rejection "
-                    "sampling for Bayesian networks; repeatable");
+                    "sampling for Bayesian networks; repeatable")
+        ->type_name("A=a,B=b");
     cmd->callback([opts] { run_sample(*opts); });
   }
 }
