@@ -145,7 +145,24 @@ void check_arguments(const CLI::App& app, int argc, char** argv, std::string& co
   }
 }
 
-int usage_error(const std::string& command, const char* message) {
+// CLI11 says "model is required" for a missing positional; say which argument and what it is.
+std::string explain_missing(const CLI::App& app, const std::string& command, const std::string& message) {
+  const std::string suffix = " is required";
+  if (command.empty() || message.size() <= suffix.size() ||
+      message.compare(message.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return message;
+  const std::string name = message.substr(0, message.size() - suffix.size());
+  for (const CLI::Option* o : app.get_subcommand(command)->get_options()) {
+    if (!o->nonpositional() && o->get_name(true) == name) {
+      std::string what = o->get_description();
+      if (!what.empty()) what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+      return "missing the " + name + " argument: " + what;
+    }
+  }
+  return message;
+}
+
+int usage_error(const std::string& command, const std::string& message) {
   std::cout.flush();
   std::cerr << "pgm: error: " << message << "\nRun 'pgm" << (command.empty() ? "" : " " + command)
             << " --help' for more information.\n";
@@ -182,7 +199,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // Every command-line mistake is a usage error, whatever CLI11's own code for it.
-    return usage_error(command, e.what());
+    return usage_error(command, explain_missing(app, command, e.what()));
   } catch (const UsageError& e) {
     return usage_error(command, e.what());
   } catch (const pgm::ParseError& e) {

@@ -10,12 +10,14 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
-#include <limits>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <random>
+#include <string>
 
 namespace pgm::cli {
 namespace {
@@ -359,9 +361,23 @@ void register_gaussian_commands(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand(
         "sample", "Draw samples as CSV (Gaussian models exactly, Bayesian networks by forward sampling)");
     add_model_options(*cmd, opts->model);
-    cmd->add_option("-n,--count", opts->n, "Number of samples")->capture_default_str()->check(CLI::Range(0, 100'000'000));
+    // Checked as text: CLI11 would read "-5" into an unsigned seed as 2^64 - 5.
+    const auto whole = [](std::uint64_t most) {
+      return CLI::Validator(
+          [most](std::string& text) -> std::string {
+            std::uint64_t v = 0;
+            const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+            if (ec == std::errc() && p == text.data() + text.size() && v <= most) return {};
+            return "'" + text + "' is not a whole number from 0 to " + std::to_string(most);
+          },
+          "", "whole number");
+    };
+    cmd->add_option("-n,--count", opts->n, "Number of samples (at most 100000000)")
+        ->capture_default_str()
+        ->check(whole(100'000'000));
     cmd->add_option("--seed,-s", opts->seed, "Seed of the random generator (same seed, same samples)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(whole(std::numeric_limits<std::uint64_t>::max()));
     cmd->add_option("--given,-g", opts->given,
                     "Evidence NAME=VALUE[,NAME=VALUE...]: exact conditioning for Gaussian models, rejection "
                     "sampling for Bayesian networks; repeatable")
