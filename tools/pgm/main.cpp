@@ -98,11 +98,35 @@ void check_arguments(const CLI::App& app, int argc, char** argv, std::string& co
   for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
   int first = 1;
   while (first < argc && argv[first][0] == '-') ++first;  // --help, --version: CLI11's business
+  // Anything else before the command is misplaced or misspelt.
+  const std::vector<std::string> top = long_names(app);
+  for (int i = 1; i < first; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "-h" || (arg.substr(0, 2) == "--" && std::find(top.begin(), top.end(), arg.substr(2)) != top.end()))
+      continue;
+    const auto start = arg.find_first_not_of('-');
+    if (start == std::string_view::npos) continue;  // "-" or "--": CLI11 asks for the command
+    const std::string name(arg.substr(start, arg.find('=') == std::string_view::npos ? arg.npos : arg.find('=') - start));
+    if (first < argc && app.get_subcommands([&](const CLI::App* sub) { return sub->get_name() == argv[first]; })
+                            .size() == 1) {
+      const auto known = long_names(*app.get_subcommand(argv[first]));
+      if (std::find(known.begin(), known.end(), name) != known.end()) {
+        throw UsageError("'" + std::string(arg) + "' is an option of 'pgm " + argv[first] +
+                         "': put it after the command");
+      }
+    }
+    const std::string guess = nearest(name, top);
+    throw UsageError("unknown option '" + std::string(arg) + "'" +
+                     (guess.empty() ? "" : "; did you mean '--" + guess + "'?"));
+  }
   if (first == argc) {
     if (argc == 1) throw UsageError("a command is required, one of: " + join(commands));
     return;
   }
   const std::string word = argv[first];
+  if (word == "help") {
+    throw UsageError("'help' is not a command: 'pgm --help' lists the commands and 'pgm COMMAND --help' describes one");
+  }
   if (std::find(commands.begin(), commands.end(), word) == commands.end()) {
     const std::string guess = nearest(word, commands);
     throw UsageError("unknown command '" + word + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
@@ -147,6 +171,11 @@ void check_arguments(const CLI::App& app, int argc, char** argv, std::string& co
 
 // CLI11 says "model is required" for a missing positional; say which argument and what it is.
 std::string explain_missing(const CLI::App& app, const std::string& command, const std::string& message) {
+  if (message == "A subcommand is required") {  // e.g. "pgm --"
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
+    return "a command is required, one of: " + join(commands);
+  }
   const std::string suffix = " is required";
   if (command.empty() || message.size() <= suffix.size() ||
       message.compare(message.size() - suffix.size(), suffix.size(), suffix) != 0)

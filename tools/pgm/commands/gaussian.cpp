@@ -272,7 +272,7 @@ void run_gaussian_query(const Model& model, const std::vector<std::string>& targ
     j["covariance"] = matrix_json(post.covariance());
     if (!ev.empty()) {
       Json g = Json::object();
-      for (const auto& [n, v] : ev) g[n] = number_json(v);
+      for (const auto& [n, v] : ev) append(g, n, number_json(v));  // names distinct (parse_assignments)
       j["given"] = std::move(g);
     }
     if (!warnings.empty()) j["warnings"] = warnings;
@@ -308,7 +308,7 @@ void print_gaussian_info(const Model& model, bool json, std::ostream& out) {
         for (const double w : lg->weights(v)) c["weights"].push_back(number_json(w));
         c["intercept"] = number_json(lg->intercept(v));
         c["variance"] = number_json(lg->variance(v));
-        cpds[lg->name_of(v)] = std::move(c);
+        append(cpds, lg->name_of(v), std::move(c));
         const auto ps = lg->parents(v);
         for (std::size_t k = 0; k < ps.size(); ++k)
           edges.push_back(Json{{"from", lg->name_of(ps[k])}, {"to", lg->name_of(v)}, {"weight", number_json(lg->weights(v)[k])}});
