@@ -608,6 +608,15 @@ TEST(CliManners, MisspeltLongOptionSuggestsTheNearest) {
   expect_usage_error(run_pgm({"query", kSprinklerModel, "Rain", "--jsn"}), {"Run 'pgm query --help'"});
 }
 
+TEST(CliManners, OptionsBeforeTheCommandAreNamed) {
+  expect_usage_error(run_pgm({"--json", "marginals", kSprinklerModel}),
+                     {"'--json' is an option of 'pgm marginals': put it after the command"});
+  expect_usage_error(run_pgm({"--verison"}), {"unknown option '--verison'", "did you mean '--version'?"});
+  expect_usage_error(run_pgm({"help"}), {"'pgm --help'"});
+  expect_usage_error(run_pgm({"--"}), {"a command is required"});
+  EXPECT_EQ(run_pgm({"--version"}).out, "pgm 0.1.0\n");
+}
+
 TEST(CliManners, MissingArgumentIsNamedAndDescribed) {
   expect_usage_error(run_pgm({"marginals"}), {"missing the model argument: model file", "Run 'pgm marginals --help'"});
   expect_usage_error(run_pgm({"query", kSprinklerModel}), {"missing the targets argument"});
