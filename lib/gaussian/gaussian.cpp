@@ -243,7 +243,7 @@ double Gaussian::mahalanobis(const Eigen::VectorXd& x) const {
     throw QueryError("point has " + std::to_string(x.size()) + " values, expected " + std::to_string(size()));
   Eigen::VectorXd z = x - mean_;
   chol_.triangularView<Eigen::Lower>().solveInPlace(z);
-  return z.norm();
+  return z.stableNorm();  // finite whenever the distance is: norm() squares first and overflows at 1e154
 }
 
 double Gaussian::log_density(const Eigen::VectorXd& x) const {

@@ -137,7 +137,7 @@ void JunctionTree::build(const std::vector<Factor>& factors, bool /*markov*/) {
     os.precision(3);
     os << "the junction tree needs " << bytes / (1 << 20) << " MiB of tables (treewidth " << treewidth_ << ", "
        << entries << " clique entries), over the limit of " << static_cast<double>(options_.max_memory_bytes) / (1 << 20)
-       << " MiB; raise --max-memory or use variable elimination for single queries";
+       << " MiB; raise the memory limit, or use variable elimination for single queries";
     throw LimitError(os.str());
   }
   total_size_ = static_cast<std::size_t>(entries);

@@ -26,7 +26,7 @@ Format format_of(const std::string& path) {
   auto slash = path.find_last_of('/');
   auto dot = path.find_last_of('.');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
-    throw ParseError({path, 0, 0}, "cannot tell the format from the file name (no extension); expected .yaml, .bif, .xmlbif, .xml or .uai, or pass --format");
+    throw ParseError({path, 0, 0}, "cannot tell the format from the file name (no extension); expected .yaml, .bif, .xmlbif, .xml or .uai, or name the format");
   std::string ext = path.substr(dot + 1);
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (ext == "yaml" || ext == "yml") return Format::yaml;
@@ -34,7 +34,7 @@ Format format_of(const std::string& path) {
   if (ext == "xmlbif" || ext == "xml") return Format::xmlbif;
   if (ext == "uai") return Format::uai;
   if (ext == "dot" || ext == "gv") return Format::dot;
-  throw ParseError({path, 0, 0}, "unknown model file extension '." + ext + "'; expected .yaml, .bif, .xmlbif, .xml or .uai, or pass --format");
+  throw ParseError({path, 0, 0}, "unknown model file extension '." + ext + "'; expected .yaml, .bif, .xmlbif, .xml or .uai, or name the format");
 }
 
 Model load_model(const std::string& path, LoadOptions options) {

@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <pgm/core/error.hpp>
+#include <pgm/inference/junction_tree.hpp>
+#include <pgm/io/load.hpp>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +18,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace {
@@ -504,9 +509,6 @@ TEST(CliErrors, BadEvidenceExitsFour) {
   for (const Case& c : std::vector<Case>{
            {"Z=z0", "Z"},              // unknown variable
            {"X=x9", "x9"},             // unknown state
-           {"X", "X"},                 // no '='
-           {"=x0", "=x0"},             // empty name
-           {"X=", "X="},               // empty state
            {"Y=y0,X=x0,Y=y1", "Y"},    // same variable, two states
        }) {
     const CliRun r = run_pgm({"marginals", kLesson, "--given", c.given});
@@ -545,9 +547,283 @@ TEST(CliMarginals, JunctionTreeOverMemoryLimitIsRefusedWithTheFigure) {
   EXPECT_NE(r.err.find("MiB of tables"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--max-memory"), std::string::npos) << r.err;
   EXPECT_EQ(run_pgm({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "1M"}).exit_code, 0);
-  EXPECT_EQ(run_pgm({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "lots"}).exit_code, 4);
+  EXPECT_EQ(run_pgm({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "lots"}).exit_code, 2);
   // Larger than any size_t: saturates to "no limit" rather than overflowing the conversion.
   EXPECT_EQ(run_pgm({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "1e30G"}).exit_code, 0);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// The command line's manners (issue 9): what a newcomer's typos and mistakes get back.
+
+namespace {
+
+const std::string kSprinklerModel = PGM_SOURCE_DIR "/models/sprinkler.yaml";
+const std::string kLessonModel = PGM_SOURCE_DIR "/models/lesson-joint.yaml";
+
+// The usage-error shape: exit 2, "pgm: error: " first, nothing on stdout.
+void expect_usage_error(const CliRun& r, const std::vector<std::string>& mentions) {
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err.rfind("pgm: error: ", 0), 0U) << r.err;
+  EXPECT_EQ(r.out, "");
+  for (const auto& m : mentions) EXPECT_NE(r.err.find(m), std::string::npos) << "missing '" << m << "' in\n" << r.err;
+}
+
+TEST(CliManners, UnknownCommandIsNamedWithTheNearest) {
+  // qeury -> query: one transposition, edit distance 2; margnals -> marginals: one deletion.
+  expect_usage_error(run_pgm({"qeury", kSprinklerModel, "Rain"}), {"unknown command 'qeury'", "did you mean 'query'?"});
+  expect_usage_error(run_pgm({"margnals", kSprinklerModel}), {"'margnals'", "did you mean 'marginals'?"});
+  expect_usage_error(run_pgm({"idependencies", kSprinklerModel}), {"did you mean 'independencies'?"});
+  // Nothing near: no guess, but the list of commands.
+  const CliRun far = run_pgm({"frobnicate"});
+  expect_usage_error(far, {"unknown command 'frobnicate'", "marginals", "convert"});
+  EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;
+  expect_usage_error(run_pgm({}), {"a command is required", "query"});
+}
+
+TEST(CliManners, SingleDashLongOptionIsRefusedNotReadAsShortOption) {
+  // CLI11 alone reads "-given" as "-g iven" and reports a malformed evidence 'iven'.
+  const CliRun r = run_pgm({"query", kSprinklerModel, "Rain", "-given", "WetGrass=wet"});
+  expect_usage_error(r, {"unknown option '-given'", "did you mean '--given'?"});
+  EXPECT_EQ(r.err.find("malformed evidence"), std::string::npos) << r.err;
+  expect_usage_error(run_pgm({"marginals", kSprinklerModel, "-json"}), {"'-json'", "'--json'"});
+  // A short option glued to a value that starts with a letter is the same ambiguity: refused, with
+  // the spelling that works.
+  expect_usage_error(run_pgm({"query", kSprinklerModel, "Rain", "-gWetGrass=wet"}), {"'-g WetGrass=wet'"});
+  // The short option itself, and a short option glued to a number, still work.
+  const CliRun g = run_pgm({"query", kSprinklerModel, "Rain", "-g", "WetGrass=wet", "--json"});
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  EXPECT_NEAR(parse_json(g)["probability_of_evidence"].get<double>(), 0.6995, kTol);
+  const CliRun n = run_pgm({"sample", kSprinklerModel, "-n3"});
+  ASSERT_EQ(n.exit_code, 0) << n.err;
+  EXPECT_EQ(count(n.out, "\n"), 4U) << n.out;  // header + 3 rows
+}
+
+TEST(CliManners, MisspeltLongOptionSuggestsTheNearest) {
+  expect_usage_error(run_pgm({"marginals", kSprinklerModel, "--jsn"}),
+                     {"unknown option '--jsn' for 'pgm marginals'", "did you mean '--json'?"});
+  expect_usage_error(run_pgm({"query", kSprinklerModel, "Rain", "--giveb=WetGrass=wet"}), {"did you mean '--given'?"});
+  // The usage hint points at the command's own help.
+  expect_usage_error(run_pgm({"query", kSprinklerModel, "Rain", "--jsn"}), {"Run 'pgm query --help'"});
+}
+
+TEST(CliManners, OptionsBeforeTheCommandAreNamed) {
+  expect_usage_error(run_pgm({"--json", "marginals", kSprinklerModel}),
+                     {"'--json' is an option of 'pgm marginals': put it after the command"});
+  expect_usage_error(run_pgm({"--verison"}), {"unknown option '--verison'", "did you mean '--version'?"});
+  expect_usage_error(run_pgm({"help"}), {"'pgm --help'"});
+  expect_usage_error(run_pgm({"--"}), {"a command is required"});
+  EXPECT_EQ(run_pgm({"--version"}).out, "pgm 0.1.0\n");
+}
+
+TEST(CliManners, MissingArgumentIsNamedAndDescribed) {
+  expect_usage_error(run_pgm({"marginals"}), {"missing the model argument: model file", "Run 'pgm marginals --help'"});
+  expect_usage_error(run_pgm({"query", kSprinklerModel}), {"missing the targets argument"});
+  expect_usage_error(run_pgm({"convert", kSprinklerModel}), {"missing the output argument"});
+}
+
+TEST(CliManners, HelpShowsNoDefaultThatContradictsItsText) {
+  // CLI11 printed "--renormalize,--no-renormalize{false}" beside "(default: on)".
+  for (const std::string command : {"marginals", "query", "info", "independent", "blanket", "independencies", "score",
+                                    "sample", "convert", "bench"}) {
+    const CliRun r = run_pgm({command, "--help"});
+    ASSERT_EQ(r.exit_code, 0) << command;
+    EXPECT_EQ(r.out.find("{false}"), std::string::npos) << command << ":\n" << r.out;
+    EXPECT_EQ(r.out.find("{true}"), std::string::npos) << command << ":\n" << r.out;
+  }
+  const CliRun m = run_pgm({"marginals", "--help"});
+  // The flag's names alone on their line (the description, too long to share it, follows).
+  EXPECT_NE(m.out.find("\n  --renormalize,--no-renormalize\n"), std::string::npos) << m.out;
+  EXPECT_NE(m.out.find("(default: on)"), std::string::npos) << m.out;
+  // The top-level help documents the exit codes.
+  const CliRun top = run_pgm({"--help"});
+  EXPECT_NE(top.out.find("Exit codes: 0 ok, 2 bad command line"), std::string::npos) << top.out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exit codes by class: 2 a malformed option value, 4 a well-formed name the model does not have
+// (or a conversion the target format cannot express, see convert_test), 5 a size refusal.
+
+TEST(CliExitCodes, MalformedOptionValueIsUsageError) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string mentions;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"marginals", kLessonModel, "--given", "X"}, "'X'"},      // no '='
+           {{"marginals", kLessonModel, "--given", "=x0"}, "'=x0'"},  // empty name
+           {{"marginals", kLessonModel, "--given", "X="}, "'X='"},    // empty state
+           {{"marginals", kLessonModel, "--given", "Y=y0,X"}, "'X'"}, // the second item
+           {{"marginals", kLessonModel, "--max-memory", "lots"}, "--max-memory"},
+           {{"marginals", kLessonModel, "--max-memory", "5Q"}, "'Q'"},
+           {{"marginals", kLessonModel, "--max-memory", "0"}, "positive"},
+           {{"score", PGM_SOURCE_DIR "/models/mahalanobis.yaml", "--point", "X1"}, "--point"},
+       }) {
+    SCOPED_TRACE(::testing::PrintToString(c.args));
+    expect_usage_error(run_pgm(c.args), {c.mentions});
+  }
+  // The command line is checked before any file is read: a missing model does not hide it.
+  expect_usage_error(run_pgm({"marginals", "/nonexistent/model.yaml", "--given", "X"}), {"'X'"});
+}
+
+TEST(CliExitCodes, NameNotInTheModelIsQueryError) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"marginals", kLessonModel, "--given", "Z=z0"},  // no variable Z
+           {"marginals", kLessonModel, "--given", "X=x9"},  // X has no state x9
+           {"query", kLessonModel, "W"},                    // no target W
+           {"query", kLessonModel, "X", "--by", "W"},       // no variable W to condition on
+           {"blanket", kLessonModel, "W"},
+       }) {
+    const CliRun r = run_pgm(args);
+    EXPECT_EQ(r.exit_code, 4) << ::testing::PrintToString(args) << "\n" << r.err;
+    EXPECT_EQ(r.err.rfind("pgm: error: ", 0), 0U) << r.err;
+  }
+}
+
+TEST(CliExitCodes, SizeRefusalNamesTheOptionButTheLibraryDoesNot) {
+  // The CLI adds the flag to the library's refusal (exit 5)...
+  const CliRun r = run_pgm({"marginals", PGM_SOURCE_DIR "/models/misconception.yaml", "--max-memory", "100"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("--max-memory SIZE sets the limit"), std::string::npos) << r.err;
+  // ...which itself speaks of the library's terms, not the command line's.
+  const pgm::Model model = pgm::io::load_model(PGM_SOURCE_DIR "/models/misconception.yaml");
+  pgm::JunctionTreeOptions options;
+  options.max_memory_bytes = 100;
+  try {
+    const pgm::JunctionTree tree(std::get<pgm::MarkovNetwork>(model), options);
+    ADD_FAILURE() << "a 320-byte tree under a 100-byte limit was not refused";
+  } catch (const pgm::LimitError& e) {
+    EXPECT_EQ(std::string(e.what()).find("--"), std::string::npos) << e.what();
+  }
+  try {
+    (void)pgm::io::format_of("model-without-extension");
+    ADD_FAILURE() << "no extension was accepted";
+  } catch (const pgm::ParseError& e) {
+    EXPECT_EQ(std::string(e.what()).find("--"), std::string::npos) << e.what();
+  }
+  // The CLI names its own option for the format (of an existing file whose name has no extension).
+  const fs::path bare = temp_path("");
+  std::ofstream(bare) << "name: x\n";
+  const CliRun f = run_pgm({"marginals", bare.string()});
+  std::error_code ec;
+  fs::remove(bare, ec);
+  EXPECT_EQ(f.exit_code, 3) << f.err;
+  EXPECT_NE(f.err.find("name the format with --format"), std::string::npos) << f.err;
+  const CliRun t = run_pgm({"convert", kSprinklerModel, "/tmp/pgm-cli-test-out.txt"});
+  EXPECT_EQ(t.exit_code, 2) << t.err;
+  EXPECT_NE(t.err.find("--to"), std::string::npos) << t.err;
+}
+
+// ---------------------------------------------------------------------------------------------
+// P(e) below the smallest double
+
+// 400 independent binary roots R0..R399 with P(R = a) = 0.1, every one observed at a:
+// P(e) = 0.1^400 = 1e-400, below the smallest double (~4.9e-324), log P(e) = 400 ln 0.1.
+TEST(CliText, UnderflowingEvidenceProbabilityIsShownAsExp) {
+  const fs::path dir = temp_path("_underflow");
+  fs::create_directories(dir);
+  const fs::path model_path = dir / "roots.yaml";
+  const fs::path evidence_path = dir / "all-a.evidence";
+  {
+    std::ofstream m(model_path);
+    std::ofstream e(evidence_path);
+    m << "name: roots\ntype: bayesian-network\nvariables:\n";
+    for (int i = 0; i < 400; ++i) m << "  R" << i << ": [a, b]\n";
+    m << "cpds:\n";
+    for (int i = 0; i < 400; ++i) {
+      m << "  R" << i << ":\n    probabilities: [0.1, 0.9]\n";
+      e << "R" << i << "=a\n";
+    }
+  }
+  const CliRun text = run_pgm({"marginals", model_path.string(), "--evidence-file", evidence_path.string()});
+  const CliRun json = run_pgm({"marginals", model_path.string(), "--evidence-file", evidence_path.string(), "--json"});
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out.find("P(e) = 0"), std::string::npos) << text.out.substr(0, 200);
+  const auto at = text.out.find("P(e) = exp(");
+  ASSERT_NE(at, std::string::npos) << text.out.substr(0, 200);
+  const double printed = std::stod(text.out.substr(at + 11));
+  // Printed with 10 significant digits: -921.0340372, so within half a unit of the 7th decimal.
+  EXPECT_NEAR(printed, 400 * std::log(0.1), 0.5e-7) << text.out.substr(at, 40);
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const Json j = parse_json(json);
+  EXPECT_NEAR(j["log_probability_of_evidence"].get<double>(), 400 * std::log(0.1), 1e-9);
+  EXPECT_NEAR(j["marginals"]["R7"]["a"].get<double>(), 1.0, kTol);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON output
+
+// CPU time of finished children (popen's shell and pgm), in seconds.
+double children_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_CHILDREN, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+// One variable with 10^5 states, weights 1..n: P(s_i) = (i + 1) / Z with Z = n (n + 1) / 2. The
+// JSON writer looked every state up among those before it (quadratic, 18 s); now it appends.
+TEST(CliJson, HundredThousandStatesPrintInLinearTime) {
+  constexpr int n = 100'000;
+  const fs::path path = temp_path("_wide.yaml");
+  {
+    std::ofstream m(path);
+    m << "name: wide\ntype: markov-network\nvariables:\n  X: [";
+    for (int i = 0; i < n; ++i) m << (i ? ", " : "") << "s" << i;
+    m << "]\nfactors:\n  - scope: [X]\n    values: [";
+    for (int i = 0; i < n; ++i) m << (i ? ", " : "") << i + 1;
+    m << "]\n";
+  }
+  const double before = children_cpu_seconds();
+  const CliRun r = run_pgm({"marginals", path.string(), "--json"});
+  const double cpu = children_cpu_seconds() - before;
+  std::error_code ec;
+  fs::remove(path, ec);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Reading the file and writing 10^5 entries takes about 0.4 s of CPU; the quadratic writer took 15 s.
+  EXPECT_LT(cpu, 5.0);
+  // Parsed into a std::map (ordered_json's lookups would make the test itself quadratic).
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  const nlohmann::json& x = j["marginals"]["X"];
+  ASSERT_EQ(x.size(), static_cast<std::size_t>(n));
+  const double z = 0.5 * n * (n + 1.0);
+  EXPECT_DOUBLE_EQ(j["probability_of_evidence"].get<double>(), z);
+  for (int i : {0, 1, 41'999, 99'998, 99'999}) {
+    EXPECT_NEAR(x["s" + std::to_string(i)].get<double>(), (i + 1) / z, 1e-15) << i;
+  }
+  double sum = 0;
+  for (const auto& item : x.items()) sum += item.value().get<double>();
+  EXPECT_NEAR(sum, 1.0, 1e-9);
+  // Declared order kept: s0 before s1 before s99999 in the text.
+  const auto p0 = r.out.find("\"s0\""), p1 = r.out.find("\"s1\""), plast = r.out.find("\"s99999\"");
+  EXPECT_LT(p0, p1);
+  EXPECT_LT(p1, plast);
+  EXPECT_NE(plast, std::string::npos);
+}
+
+// A name that is not UTF-8 cannot be written as JSON: a pgm error (a bad model file, exit 3), never
+// the JSON library's exception (exit 1). The io layer refuses such names on load too; either way
+// the message says UTF-8.
+TEST(CliJson, InvalidUtf8NameIsAClearError) {
+  const fs::path path = temp_path("_latin1.yaml");
+  {
+    std::ofstream m(path, std::ios::binary);
+    m << "name: latin1\ntype: markov-network\nvariables:\n  \"X\xff\": [a, b]\nfactors:\n  - scope: [\"X\xff\"]\n"
+         "    values: [1, 2]\n";
+  }
+  const CliRun r = run_pgm({"marginals", path.string(), "--json"});
+  const CliRun info = run_pgm({"info", path.string(), "--json"});
+  std::error_code ec;
+  fs::remove(path, ec);
+  for (const CliRun* run : {&r, &info}) {
+    EXPECT_EQ(run->exit_code, 3) << run->err;
+    EXPECT_NE(run->err.find("UTF-8"), std::string::npos) << run->err;
+    EXPECT_EQ(run->err.find("json.exception"), std::string::npos) << run->err;
+    EXPECT_EQ(run->out, "");
+  }
 }
 
 }  // namespace

@@ -91,9 +91,9 @@ TEST_F(Convert, DotOutputForBothModelKinds) {
 }
 
 TEST_F(Convert, ImpossibleConversionsAndBadInputFail) {
-  // A Markov network has no BIF form: model error (3).
+  // A Markov network has no BIF form: the file is fine, the conversion unsupported (4).
   const CliRun mn = run_pgm({"convert", kData + "/uai/unsorted_scope.uai", tmp("x.bif")});
-  EXPECT_EQ(mn.exit_code, 3);
+  EXPECT_EQ(mn.exit_code, 4);
   EXPECT_NE(mn.err.find("Markov network"), std::string::npos) << mn.err;
   EXPECT_FALSE(fs::exists(tmp("x.bif")));
   // Unknown output extension and '-' without --to are usage errors (2).
@@ -104,6 +104,38 @@ TEST_F(Convert, ImpossibleConversionsAndBadInputFail) {
   const CliRun r = run_pgm({"convert", bad, tmp("x.yaml")});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find(bad + ":12"), std::string::npos) << r.err;
+}
+
+// What the target format cannot express is its own class (UnsupportedError, exit 4): neither the
+// input file (3) nor the command line (2) is at fault. Nothing is written.
+TEST_F(Convert, ConversionsTheTargetCannotExpressExitFour) {
+  const std::string markov = PGM_SOURCE_DIR "/models/misconception.yaml";
+  const std::string gaussian = PGM_SOURCE_DIR "/models/mahalanobis.yaml";
+  struct Case {
+    std::string in, out, mentions;
+  };
+  for (const Case& c : std::vector<Case>{
+           {markov, "m.bif", "Markov network"},
+           {markov, "m.xmlbif", "Markov network"},
+           {gaussian, "g.bif", "Gaussian"},
+           {gaussian, "g.uai", "Gaussian"},
+           {gaussian, "g.yaml", "Gaussian"},
+           {gaussian, "g.dot", "Gaussian"},
+       }) {
+    const CliRun r = run_pgm({"convert", c.in, tmp(c.out)});
+    EXPECT_EQ(r.exit_code, 4) << c.out << ": " << r.err;
+    EXPECT_EQ(r.err.rfind("pgm: error: ", 0), 0U) << r.err;
+    EXPECT_NE(r.err.find(c.mentions), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(tmp(c.out))) << c.out;
+  }
+  // The same Markov network converts to the formats that hold it.
+  EXPECT_EQ(run_pgm({"convert", markov, tmp("m.uai")}).exit_code, 0);
+  // An unknown input extension names --from, convert's option for the input format.
+  fs::copy_file(tmp("m.uai"), tmp("m.uaix"));
+  const CliRun from = run_pgm({"convert", tmp("m.uaix"), tmp("m.yaml")});
+  EXPECT_EQ(from.exit_code, 3) << from.err;
+  EXPECT_NE(from.err.find("name the format with --from"), std::string::npos) << from.err;
+  EXPECT_EQ(run_pgm({"convert", tmp("m.uaix"), tmp("m.yaml"), "--from", "uai"}).exit_code, 0);
 }
 
 }  // namespace

@@ -6,21 +6,32 @@
 #include <CLI/CLI.hpp>
 
 #include <iosfwd>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace pgm::cli {
 
-// Exit codes, one per error class (as CLI11 does).
+// Exit codes, one per error class (as CLI11 does). The rule between 2 and 4: a value the command
+// line cannot mean anything by (no '=', not a size, a negative tolerance) is a usage error; a
+// well-formed name the model does not have (variable, state) is a query error.
 enum ExitCode : int {
   kOk = 0,
-  kInternal = 1,
-  kUsage = 2,         // bad command line
+  kInternal = 1,      // a bug: never reachable by input
+  kUsage = 2,         // bad command line: unknown command or option, malformed option value (UsageError)
   kModel = 3,         // unreadable or invalid model file (ParseError, ModelError, IoError)
-  kQuery = 4,         // bad query or evidence, zero-probability evidence (QueryError)
+  kQuery = 4,         // a query the model cannot answer: unknown variable or state, zero-probability
+                      // evidence (QueryError); an operation or conversion the model or the target
+                      // format cannot express (UnsupportedError)
   kLimit = 5,         // computation refused: too large (LimitError)
   kNumerical = 6,     // numerical failure (NumericalError)
+};
+
+// A command-line mistake found after CLI11 has parsed: a malformed option value. Exit code 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // Options common to commands that read a model.
@@ -28,12 +39,15 @@ struct ModelOptions {
   std::string path;
   std::string format;  // empty: by extension
   bool renormalize = true;
+  std::string format_flag = "--format";  // the option that names the format, for hints
 };
 void add_model_options(CLI::App& cmd, ModelOptions& opts);
 [[nodiscard]] Model load(const ModelOptions& opts);
 
-// Splits repeated "--given A=a,B=b" values into name/value pairs; QueryError on malformed items.
-[[nodiscard]] std::vector<std::pair<std::string, std::string>> parse_assignments(const std::vector<std::string>& given);
+// Splits repeated "--given A=a,B=b" values into name/value pairs; UsageError on malformed items
+// (no '=', empty name or state), QueryError on a variable given two different states.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> parse_assignments(const std::vector<std::string>& given,
+                                                                                const char* flag = "--given");
 
 void register_discrete_commands(CLI::App& app);      // marginals, query, info        (discrete.cpp)
 void register_independence_commands(CLI::App& app);  // independent, blanket, independencies (independence.cpp)

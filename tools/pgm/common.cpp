@@ -44,10 +44,23 @@ Model load(const ModelOptions& opts) {
   io::LoadOptions options;
   if (!opts.format.empty()) options.format = io::parse_format(opts.format);
   options.renormalize = opts.renormalize;
-  return io::load_model(opts.path, options);
+  try {
+    return io::load_model(opts.path, options);
+  } catch (const ParseError& e) {
+    // The library says "name the format"; here that is an option. Only when the file name was the
+    // trouble (format_of fails the same way), not for an error inside the file.
+    if (!opts.format.empty()) throw;
+    try {
+      (void)io::format_of(opts.path);
+    } catch (const ParseError& f) {
+      if (f.message() == e.message()) throw ParseError(e.where(), e.message() + " with " + opts.format_flag);
+    }
+    throw;
+  }
 }
 
-std::vector<std::pair<std::string, std::string>> parse_assignments(const std::vector<std::string>& given) {
+std::vector<std::pair<std::string, std::string>> parse_assignments(const std::vector<std::string>& given,
+                                                                  const char* flag) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const std::string& value : given) {
     std::string_view rest = value;
@@ -58,8 +71,10 @@ std::vector<std::pair<std::string, std::string>> parse_assignments(const std::ve
       const std::string_view name = eq == std::string_view::npos ? item : trim(item.substr(0, eq));
       const std::string_view state = eq == std::string_view::npos ? std::string_view{} : trim(item.substr(eq + 1));
       if (eq == std::string_view::npos || name.empty() || state.empty() || state.find('=') != std::string_view::npos) {
-        throw QueryError("malformed evidence '" + std::string(item) + "' in --given '" + value +
-                         "': expected NAME=STATE items separated by commas");
+        const bool point = std::string_view(flag) == "--point";
+        throw UsageError(std::string(point ? "malformed coordinate '" : "malformed evidence '") + std::string(item) +
+                         "' in " + flag + " '" + value + "': expected NAME=" + (point ? "VALUE" : "STATE") +
+                         " items separated by commas");
       }
       const auto same = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == name; });
       if (same == out.end()) {

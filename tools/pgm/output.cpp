@@ -1,5 +1,7 @@
 #include "pgm/output.hpp"
 
+#include <pgm/core/error.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -86,9 +88,15 @@ void TextTable::print(std::ostream& out) const {
   }
 }
 
+void append(Json& object, std::string key, Json value) {
+  if (object.is_null()) object = Json::object();
+  auto& entries = static_cast<Json::object_t::Container&>(object.get_ref<Json::object_t&>());
+  entries.emplace_back(std::move(key), std::move(value));
+}
+
 Json evidence_json(const std::vector<std::pair<std::string, std::string>>& given) {
   Json e = Json::object();
-  for (const auto& [name, state] : given) e[name] = state;
+  for (const auto& [name, state] : given) append(e, name, state);  // names are distinct
   return e;
 }
 
@@ -99,7 +107,15 @@ Json number_json(double x) {
 
 void print_json(const Json& json, std::ostream& out) {
   // nlohmann writes doubles with a shortest round-trip algorithm (Grisu2), so no precision is lost.
-  out << json.dump(2) << '\n';
+  std::string text;
+  try {
+    text = json.dump(2);
+  } catch (const Json::exception&) {  // type_error 316: invalid UTF-8
+    throw ModelError(
+        "the output holds text that is not valid UTF-8 (a variable or state name in the model file?), which JSON "
+        "cannot carry; fix the file's encoding, or leave out --json to see the names as they are");
+  }
+  out << text << '\n';
 }
 
 }  // namespace pgm::cli

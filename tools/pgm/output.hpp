@@ -50,12 +50,19 @@ class TextTable {
   std::vector<bool> right_;
 };
 
+// Appends "key": value to a JSON object (null becomes an object) without looking the key up:
+// ordered_json's operator[] scans every key, which made a 10^5-state marginal quadratic (18 s).
+// The caller guarantees the key is not there yet (names in a variable set are distinct).
+void append(Json& object, std::string key, Json value);
+
 // {"A": "a", ...} in the order given.
 [[nodiscard]] Json evidence_json(const std::vector<std::pair<std::string, std::string>>& given);
 // A double as JSON: the number, or null when not finite (JSON has no inf or NaN).
 [[nodiscard]] Json number_json(double x);
 // Pretty-printed with two-space indentation and a final newline. Doubles are written as the
-// shortest decimal that reads back as the same double (at most 17 significant digits).
+// shortest decimal that reads back as the same double (at most 17 significant digits). Text that
+// is not valid UTF-8 (JSON cannot carry it) is a ModelError naming the problem, before anything is
+// written; the JSON library's own exception never reaches the user.
 void print_json(const Json& json, std::ostream& out);
 
 }  // namespace pgm::cli

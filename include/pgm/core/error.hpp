@@ -52,6 +52,13 @@ class ZeroProbabilityEvidence : public QueryError {
   using QueryError::QueryError;
 };
 
+// A well-formed request the model or a format cannot express: writing a Markov network as BIF, a
+// Gaussian as UAI, sampling a Markov network. Neither the input file nor the query is at fault.
+class UnsupportedError : public Error {
+ public:
+  using Error::Error;
+};
+
 // A numerical precondition failed: not positive definite, not finite, ...
 class NumericalError : public Error {
  public:

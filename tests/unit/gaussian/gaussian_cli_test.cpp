@@ -131,4 +131,69 @@ TEST(GaussianCli, Info) {
   EXPECT_NEAR(b["condition_number"].get<double>(), (1.75 + r1) / (1.75 - r1), 1e-12);
 }
 
+// mahalanobis.yaml: d²(x1, 0) = ½ · 1.5 x1² = 0.75 x1², so d = 0.8660254 x1 and
+// log p = −½(2 log 2π + log 2 + 0.75 x1²).
+double score_log_density(double x1) {
+  return -0.5 * (2.0 * std::log(2.0 * std::numbers::pi) + std::log(2.0) + 0.75 * x1 * x1);
+}
+
+TEST(GaussianCli, ScoreFarFromTheMeanIsFiniteWhileRepresentable) {
+  // x1 = 1e150: d² = 7.5e299 still fits; the old norm() squared z first and was fine here too, but
+  // the density exp(-3.75e299) underflows and is shown as exp(...), not 0.
+  const CliRun r = run_pgm(words("score " + model("mahalanobis.yaml") + " --point X1=1e150,X2=0 --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(j["mahalanobis"].get<double>() / (std::sqrt(0.75) * 1e150), 1.0, 1e-14);
+  EXPECT_NEAR(j["log_density"].get<double>() / score_log_density(1e150), 1.0, 1e-14);
+  const CliRun text = run_pgm(words("score " + model("mahalanobis.yaml") + " --point X1=1e150,X2=0"));
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out.find("inf"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("exp(-3.75e+299)"), std::string::npos) << text.out;
+  // x1 = 100: log p = −½(2 log 2π + log 2 + 7500) = −3752.18445..., density exp of that.
+  const CliRun mid = run_pgm(words("score " + model("mahalanobis.yaml") + " --point X1=100,X2=0"));
+  ASSERT_EQ(mid.exit_code, 0) << mid.err;
+  const auto at = mid.out.find("exp(");
+  ASSERT_NE(at, std::string::npos) << mid.out;
+  EXPECT_NEAR(std::stod(mid.out.substr(at + 4)), score_log_density(100), 0.5e-6) << mid.out;
+}
+
+TEST(GaussianCli, ScoreWhoseLogDensityIsBelowTheDoubleRangeSaysSo) {
+  // x1 = 1e300: d = 8.66e299 is a double (computed without squaring), d² = 7.5e599 is not, so the
+  // log-density, about −3.75e599, cannot be represented: a numerical error (6), never a bare -inf.
+  for (const std::string flags : {"", " --json"}) {
+    const CliRun r = run_pgm(words("score " + model("mahalanobis.yaml") + " --point X1=1e300,X2=0" + flags));
+    EXPECT_EQ(r.exit_code, 6) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("Mahalanobis distance 8.66e+299"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("about -3.75e+599"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("inf"), std::string::npos) << r.err;
+  }
+}
+
+TEST(GaussianCli, ScoreRefusesValuesThatAreNotFiniteNumbers) {
+  for (const std::string value : {"inf", "-inf", "nan", "1e400", "abc", "0x"}) {
+    const CliRun r = run_pgm(words("score " + model("mahalanobis.yaml") + " --point X1=" + value + ",X2=0"));
+    EXPECT_EQ(r.exit_code, 4) << value << ": " << r.err;
+    EXPECT_NE(r.err.find("'X1' is '" + value + "'"), std::string::npos) << r.err;
+  }
+  // Below the smallest double is that nearest double (0 here): the density at the mean.
+  const CliRun tiny = run_pgm(words("score " + model("mahalanobis.yaml") + " --point X1=1e-400,X2=0 --json"));
+  ASSERT_EQ(tiny.exit_code, 0) << tiny.err;
+  EXPECT_NEAR(nlohmann::json::parse(tiny.out)["log_density"].get<double>(), score_log_density(0), 1e-14);
+}
+
+TEST(GaussianCli, SampleCountsAndSeedsAreWholeNumbers) {
+  // CLI11 alone read --seed -5 into the unsigned seed as 2^64 - 5 and said "not in range" of 1.5.
+  for (const std::string args : {"-n 1.5", "-n -1", "-n 100000001", "--seed -5", "--seed 1.5", "--seed x"}) {
+    const CliRun r = run_pgm(words("sample " + model("bivariate.yaml") + " " + args));
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
+    EXPECT_NE(r.err.find("whole number"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+  // The largest seed is one: 2^64 - 1.
+  const CliRun r = run_pgm(words("sample " + model("bivariate.yaml") + " -n 2 --seed 18446744073709551615"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(csv(r.out).size(), 3u);
+}
+
 }  // namespace

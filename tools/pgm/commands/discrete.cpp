@@ -51,15 +51,15 @@ struct InferenceOptions {
   try {
     value = std::stod(text, &pos);
   } catch (const std::exception&) {
-    throw QueryError("--max-memory '" + text + "' is not a size; expected e.g. 8G, 512M or a byte count");
+    throw UsageError("--max-memory '" + text + "' is not a size; expected e.g. 8G, 512M or a byte count");
   }
   const std::string unit = text.substr(pos);
   double mult = 1;
   if (unit == "k" || unit == "K" || unit == "KiB") mult = 1024.0;
   else if (unit == "M" || unit == "MiB") mult = 1024.0 * 1024;
   else if (unit == "G" || unit == "GiB") mult = 1024.0 * 1024 * 1024;
-  else if (!unit.empty()) throw QueryError("--max-memory '" + text + "' has unknown unit '" + unit + "'; use k, M or G");
-  if (!(value > 0)) throw QueryError("--max-memory must be positive");
+  else if (!unit.empty()) throw UsageError("--max-memory '" + text + "' has unknown unit '" + unit + "'; use k, M or G");
+  if (!(value > 0)) throw UsageError("--max-memory must be positive, got '" + text + "'");
   // Converting a double beyond the range of size_t is undefined: saturate instead.
   const double bytes = value * mult;
   if (!(bytes < 1.8e19)) return std::numeric_limits<std::size_t>::max();
@@ -81,15 +81,17 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
       ->check(CLI::IsMember({"ve", "jt"}))
       ->capture_default_str();
   cmd.add_option("--max-memory", opts.max_memory,
-                 "Refuse junction trees whose tables exceed this size (e.g. 8G; default: half of the machine's memory)")
+                 "Refuse inference whose tables would exceed this size (e.g. 8G, 512M, a byte count; default: half of "
+                 "the machine's memory)")
       ->type_name("SIZE");
   cmd.add_flag("--json", opts.json, "Print JSON instead of a table");
 }
 
-// The evidence file's assignments, then those of --given; a variable given twice must agree.
-[[nodiscard]] Assignments evidence_of(const InferenceOptions& opts) {
+// The evidence file's assignments, then those of --given (already parsed, so that a malformed
+// --given is reported before any file is read); a variable given twice must agree.
+[[nodiscard]] Assignments evidence_of(const InferenceOptions& opts, Assignments given) {
   Assignments out = opts.evidence_file.empty() ? Assignments{} : io::read_evidence_file(opts.evidence_file);
-  for (auto& [name, state] : parse_assignments(opts.given)) {
+  for (auto& [name, state] : given) {
     const auto same = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == name; });
     if (same == out.end()) {
       out.emplace_back(std::move(name), std::move(state));
@@ -110,28 +112,45 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
   return std::get<LinearGaussianNetwork>(model).names();
 }
 
+// VariableEliminationOptions::max_memory_bytes is being added (issue 9); set it once it exists, so
+// --max-memory bounds variable elimination as it bounds the junction tree.
+template <class Options>
+void set_memory_limit(Options& options, std::size_t bytes) {
+  if constexpr (requires { options.max_memory_bytes = bytes; }) options.max_memory_bytes = bytes;
+}
+
+// What the library's size refusals mean on the command line.
+[[noreturn]] void restate_limit(const LimitError& e) {
+  throw LimitError(std::string(e.what()) +
+                   " (--max-memory SIZE sets the limit; --method ve uses variable elimination)");
+}
+
 // A discrete model with its inference engines. The engines keep a pointer to the model, which the
 // caller owns and keeps alive for their lifetime. With `junction_tree`, marginals come from one
 // calibration; joints and conditional tables (which need not sit in one clique) always use VE.
 class DiscreteQuery {
  public:
-  DiscreteQuery(const Model& model, bool junction_tree, std::size_t max_memory_bytes) {
+  DiscreteQuery(const Model& model, bool junction_tree, std::size_t max_memory_bytes) try {
     JunctionTreeOptions jt;
     jt.max_memory_bytes = max_memory_bytes;
+    VariableEliminationOptions ve;
+    set_memory_limit(ve, max_memory_bytes);
     if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {
       vars_ = &bn->variables();
       name_ = bn->name();
-      engine_ = std::make_unique<VariableElimination>(*bn);
+      engine_ = std::make_unique<VariableElimination>(*bn, ve);
       if (junction_tree) tree_ = std::make_unique<JunctionTree>(*bn, jt);
     } else if (const auto* mn = std::get_if<MarkovNetwork>(&model)) {
       vars_ = &mn->variables();
       name_ = mn->name();
       markov_ = true;
-      engine_ = std::make_unique<VariableElimination>(*mn);
+      engine_ = std::make_unique<VariableElimination>(*mn, ve);
       if (junction_tree) tree_ = std::make_unique<JunctionTree>(*mn, jt);
     } else {
       throw QueryError("this command needs a discrete model (Bayesian or Markov network)");
     }
+  } catch (const LimitError& e) {
+    restate_limit(e);
   }
 
   [[nodiscard]] const VariableSet& variables() const noexcept { return *vars_; }
@@ -173,11 +192,14 @@ class DiscreteQuery {
   [[nodiscard]] double probability_of_evidence() const noexcept { return probability_of_evidence_; }
   [[nodiscard]] double log_probability_of_evidence() const noexcept { return log_probability_of_evidence_; }
 
-  // Runs `f`, restating ZeroProbabilityEvidence with the evidence and the model named.
+  // Runs `f`, restating ZeroProbabilityEvidence with the evidence and the model named, and size
+  // refusals with the option that sets the limit.
   template <typename F>
   [[nodiscard]] auto explain_zero(F&& f) const -> decltype(f()) {
     try {
       return f();
+    } catch (const LimitError& e) {
+      restate_limit(e);
     } catch (const ZeroProbabilityEvidence&) {
       const std::string model = name_.empty() ? std::string("the model") : "model '" + name_ + "'";
       if (given_.empty())
@@ -224,7 +246,7 @@ void add_evidence_fields(Json& out, const DiscreteQuery& q) {
 
 [[nodiscard]] Json distribution_json(const Variable& v, std::span<const double> p) {
   Json out = Json::object();
-  for (std::size_t s = 0; s < v.states.size(); ++s) out[v.states[s]] = p[s];
+  for (std::size_t s = 0; s < v.states.size(); ++s) append(out, v.states[s], p[s]);
   return out;
 }
 
@@ -233,11 +255,13 @@ void add_evidence_fields(Json& out, const DiscreteQuery& q) {
 
 // "P(e) = 0.6471" for a Bayesian network, "Z = 2.5" / "Z(e) = 0.7" for a Markov network, where the
 // probability of evidence is the partition function of the reduced model. Empty for a Bayesian
-// network without evidence (P(e) = 1 says nothing).
+// network without evidence (P(e) = 1 says nothing). A value that overflows, underflows to 0 or
+// is subnormal (few digits left) is shown as exp(log value), which stays exact.
 [[nodiscard]] std::string evidence_note(const DiscreteQuery& q) {
   const double pe = q.probability_of_evidence();
-  const std::string value = std::isfinite(pe) ? format_number(pe, 6)
-                                              : "exp(" + format_number(q.log_probability_of_evidence(), 10) + ")";
+  const double log_pe = q.log_probability_of_evidence();
+  const bool plain = std::isfinite(pe) && (pe >= std::numeric_limits<double>::min() || !std::isfinite(log_pe));
+  const std::string value = plain ? format_number(pe, 6) : "exp(" + format_number(log_pe, 10) + ")";
   if (q.markov()) return (q.given().empty() ? "Z = " : "Z(e) = ") + value;
   if (q.given().empty()) return {};
   return "P(e) = " + value;
@@ -306,7 +330,7 @@ void print_marginal_blocks(const DiscreteQuery& q, const std::vector<Block>& blo
   if (json) {
     Json out = Json::object();
     Json& marginals = out["marginals"] = Json::object();
-    for (const auto& b : blocks) marginals[b.variable->name] = distribution_json(*b.variable, b.p);
+    for (const auto& b : blocks) append(marginals, b.variable->name, distribution_json(*b.variable, b.p));
     add_evidence_fields(out, q);
     print_json(out, std::cout);
     return;
@@ -315,8 +339,10 @@ void print_marginal_blocks(const DiscreteQuery& q, const std::vector<Block>& blo
 }
 
 void run_marginals(const InferenceOptions& opts) {
+  const std::size_t max_memory = parse_memory(opts.max_memory);
+  Assignments given = parse_assignments(opts.given);
   const Model model = load(opts.model);
-  Assignments given = evidence_of(opts);
+  given = evidence_of(opts, std::move(given));
   if (is_gaussian(model)) {
     // Every variable not observed: its posterior mean and variance.
     std::vector<std::string> targets;
@@ -330,7 +356,7 @@ void run_marginals(const InferenceOptions& opts) {
     return;
   }
 
-  DiscreteQuery q(model, opts.method == "jt", parse_memory(opts.max_memory));
+  DiscreteQuery q(model, opts.method == "jt", max_memory);
   q.set_evidence(std::move(given));
   const VariableSet& vars = q.variables();
   std::vector<VariableId> all(vars.size());
@@ -406,7 +432,7 @@ void run_conditional(DiscreteQuery& q, VariableId x, VariableId y, bool json) {
     cond["given_variable"] = vy.name;
     Json& table = cond["table"] = Json::object();
     for (std::size_t j = 0; j < rows.size(); ++j) {
-      table[vy.states[j]] = rows[j] ? distribution_json(vx, *rows[j]) : Json(nullptr);
+      append(table, vy.states[j], rows[j] ? distribution_json(vx, *rows[j]) : Json(nullptr));
     }
     add_evidence_fields(out, q);
     print_json(out, std::cout);
@@ -434,15 +460,17 @@ void run_conditional(DiscreteQuery& q, VariableId x, VariableId y, bool json) {
 }
 
 void run_query(const QueryCommand& cmd) {
+  const std::size_t max_memory = parse_memory(cmd.common.max_memory);
+  Assignments given = parse_assignments(cmd.common.given);
   const Model model = load(cmd.common.model);
-  Assignments given = evidence_of(cmd.common);
+  given = evidence_of(cmd.common, std::move(given));
   if (is_gaussian(model)) {
     if (!cmd.by.empty()) throw QueryError("--by needs a discrete model; a Gaussian query already gives the joint");
     run_gaussian_query(model, cmd.targets, given, cmd.common.json, std::cout);
     return;
   }
 
-  DiscreteQuery q(model, cmd.common.method == "jt", parse_memory(cmd.common.max_memory));
+  DiscreteQuery q(model, cmd.common.method == "jt", max_memory);
   q.set_evidence(std::move(given));
   const std::vector<VariableId> ids = q.ids(cmd.targets);
   const VariableSet& vars = q.variables();
@@ -496,7 +524,7 @@ void print_discrete_info(const M& m, bool json) {
     out["name"] = m.name();
     out["type"] = kBayesian ? "bayesian-network" : "markov-network";
     Json& variables = out["variables"] = Json::object();
-    for (const auto& v : vars.all()) variables[v.name] = v.states;
+    for (const auto& v : vars.all()) append(variables, v.name, v.states);
     Json& e = out["edges"] = Json::array();
     for (const auto& [u, v] : edges) e.push_back({vars[u].name, vars[v].name});
     out["parameters"] = m.parameter_count();

@@ -59,14 +59,17 @@ struct ConvertOptions {
             case io::Format::dot: return io::write_dot(m);
             case io::Format::bif:
             case io::Format::xmlbif:
-              throw ModelError(std::string(format_name(to)) +
-                               " holds Bayesian networks only and this model is a Markov network; write .uai, .yaml "
-                               "or .dot instead");
+              throw UnsupportedError(std::string(format_name(to)) +
+                                     " holds Bayesian networks only and this model is a Markov network; write .uai, "
+                                     ".yaml or .dot instead");
             case io::Format::automatic: break;
           }
         } else {
-          throw ModelError(std::string("converting Gaussian models is not supported (") + format_name(to) +
-                           " holds discrete models)");
+          if (to == io::Format::yaml)
+            throw UnsupportedError("converting Gaussian models is not supported: pgm reads them from YAML but "
+                                   "writes only discrete models");
+          throw UnsupportedError(std::string("converting Gaussian models is not supported (") + format_name(to) +
+                                 " holds discrete models only)");
         }
         throw ModelError("no output format chosen");
       },
@@ -95,7 +98,7 @@ void run_convert(const ConvertOptions& opts) {
     try {
       to = io::format_of(opts.output);
     } catch (const ParseError& e) {
-      throw CLI::ValidationError("output", e.message());
+      throw CLI::ValidationError("output", e.message() + " with --to");
     }
   }
 
@@ -103,6 +106,7 @@ void run_convert(const ConvertOptions& opts) {
   in.path = opts.input;
   in.format = opts.from;
   in.renormalize = opts.renormalize;
+  in.format_flag = "--from";
   const Model model = load(in);
   write_output(opts.output, render(model, to));
 }

@@ -10,10 +10,14 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <random>
+#include <string>
 
 namespace pgm::cli {
 namespace {
@@ -27,14 +31,24 @@ std::string exact(double x) {
   return std::string(buf, r.ptr);
 }
 
+// A value a continuous variable can take: a finite decimal number. Not a number, inf, nan or beyond
+// ±1.8e308 is a QueryError (the syntax NAME=VALUE was fine; the variable cannot take that value).
+// A value below the smallest double (1e-400) is that nearest double, as strtod reads it.
 double parse_value(const std::string& name, const std::string& text) {
   double v = 0;
   const char* b = text.data();
   const char* e = text.data() + text.size();
   if (b != e && *b == '+') ++b;
   const auto [p, ec] = std::from_chars(b, e, v);
-  if (ec != std::errc() || p != e || text.empty() || !std::isfinite(v))
-    throw QueryError("value of '" + name + "' is '" + text + "'; a continuous variable needs a finite number");
+  const std::string what = "value of '" + name + "' is '" + text + "'";
+  if (ec == std::errc::result_out_of_range && p == e) {
+    const double nearest = std::strtod(text.c_str(), nullptr);
+    if (std::isfinite(nearest)) return nearest;  // underflow: as close to 0 as a double gets
+    throw QueryError(what + ", beyond the range of a double (about ±1.8e308)");
+  }
+  if (ec != std::errc() || p != e || text.empty())
+    throw QueryError(what + "; a continuous variable needs a number");
+  if (!std::isfinite(v)) throw QueryError(what + "; a continuous variable needs a finite number");
   return v;
 }
 
@@ -106,12 +120,37 @@ struct ScoreOptions {
   bool json = false;
 };
 
+// "1.23e+599": a positive number given by its base-10 logarithm, for values beyond double range.
+std::string power_of_ten(double log10_value) {
+  const double exponent = std::floor(log10_value);
+  return format_number(std::pow(10.0, log10_value - exponent), 3) + "e+" + format_number(exponent, 15);
+}
+
+// A density for people: the number, or exp(log density) where the number underflows (to 0 or to a
+// subnormal with few digits left).
+std::string density_text(double log_density) {
+  const double p = std::exp(log_density);
+  if (p >= std::numeric_limits<double>::min()) return format_number(p, 10);
+  return "exp(" + format_number(log_density, 10) + ")";
+}
+
 void run_score(const ScoreOptions& opts) {
+  const Assignments point = parse_assignments(opts.point, "--point");
   const Model model = load(opts.model);
   const Gaussian g = joint_of(model, "score");
-  const Eigen::VectorXd x = g.point(numeric(parse_assignments(opts.point)));
-  const double log_density = g.log_density(x);
+  const Eigen::VectorXd x = g.point(numeric(point));
   const double d = g.mahalanobis(x);
+  if (!std::isfinite(d)) {
+    throw NumericalError("the point is so far from the mean that its Mahalanobis distance exceeds the largest "
+                         "double (1.8e+308), so its log-density is below -1.8e+308 and cannot be represented");
+  }
+  const double log_density = g.log_density(x);
+  if (!std::isfinite(log_density)) {
+    // -½ d² dominates: log10(½ d²) = 2 log10 d - log10 2.
+    throw NumericalError("the point is so far from the mean (Mahalanobis distance " + format_number(d, 3) +
+                         ") that its log-density, about -" + power_of_ten(2 * std::log10(d) - std::log10(2.0)) +
+                         ", is below the smallest double (-1.8e+308) and cannot be represented");
+  }
   if (opts.json) {
     Json j;
     j["log_density"] = number_json(log_density);
@@ -121,7 +160,7 @@ void run_score(const ScoreOptions& opts) {
   }
   TextTable t;
   t.add_row({"log density", format_number(log_density, 10)});
-  t.add_row({"density", format_number(std::exp(log_density), 10)});
+  t.add_row({"density", density_text(log_density)});
   t.add_row({"Mahalanobis distance", format_number(d, 10)});
   t.print(std::cout);
 }
@@ -168,7 +207,8 @@ void sample_gaussian(const Model& model, const SampleOptions& opts, std::ostream
 
 // Ancestral sampling in topological order; with evidence, draws that disagree are rejected.
 void sample_discrete(const BayesianNetwork& bn, const SampleOptions& opts, std::ostream& out) {
-  const Evidence evidence = bn.evidence(parse_assignments(opts.given));
+  const Assignments given = parse_assignments(opts.given);
+  const Evidence evidence = bn.evidence(given);
   const std::size_t n_vars = bn.size();
   const ForwardSampler sampler(bn);
   std::mt19937_64 rng(opts.seed);
@@ -181,7 +221,7 @@ void sample_discrete(const BayesianNetwork& bn, const SampleOptions& opts, std::
     if (draws == kMaxDraws || (accepted == 0 && draws == kZeroAcceptanceDraws)) {
       if (accepted == 0)
         throw QueryError("none of " + std::to_string(draws) + " forward samples matched the evidence " +
-                         format_assignments(parse_assignments(opts.given)) +
+                         format_assignments(given) +
                          "; its probability is zero or too small for rejection sampling");
       throw LimitError("rejection sampling accepted only " + std::to_string(accepted) + " of " +
                        std::to_string(draws) + " draws (acceptance " + format_number(double(accepted) / double(draws), 3) +
@@ -209,8 +249,8 @@ void run_sample(const SampleOptions& opts) {
   if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {
     sample_discrete(*bn, opts, std::cout);
   } else if (std::holds_alternative<MarkovNetwork>(model)) {
-    throw QueryError("sampling a Markov network is not supported (it has no forward sampling order; "
-                     "only Bayesian networks and Gaussian models can be sampled)");
+    throw UnsupportedError("sampling a Markov network is not supported (it has no forward sampling order; "
+                           "only Bayesian networks and Gaussian models can be sampled)");
   } else {
     sample_gaussian(model, opts, std::cout);
   }
@@ -232,7 +272,7 @@ void run_gaussian_query(const Model& model, const std::vector<std::string>& targ
     j["covariance"] = matrix_json(post.covariance());
     if (!ev.empty()) {
       Json g = Json::object();
-      for (const auto& [n, v] : ev) g[n] = number_json(v);
+      for (const auto& [n, v] : ev) append(g, n, number_json(v));  // names distinct (parse_assignments)
       j["given"] = std::move(g);
     }
     if (!warnings.empty()) j["warnings"] = warnings;
@@ -268,7 +308,7 @@ void print_gaussian_info(const Model& model, bool json, std::ostream& out) {
         for (const double w : lg->weights(v)) c["weights"].push_back(number_json(w));
         c["intercept"] = number_json(lg->intercept(v));
         c["variance"] = number_json(lg->variance(v));
-        cpds[lg->name_of(v)] = std::move(c);
+        append(cpds, lg->name_of(v), std::move(c));
         const auto ps = lg->parents(v);
         for (std::size_t k = 0; k < ps.size(); ++k)
           edges.push_back(Json{{"from", lg->name_of(ps[k])}, {"to", lg->name_of(v)}, {"weight", number_json(lg->weights(v)[k])}});
@@ -311,7 +351,8 @@ void register_gaussian_commands(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand("score", "Log-density and Mahalanobis distance of a point under a Gaussian model");
     add_model_options(*cmd, opts->model);
     cmd->add_option("--point,-p", opts->point, "The point NAME=VALUE[,NAME=VALUE...], every variable once; repeatable")
-        ->required();
+        ->required()
+        ->type_name("X=1.5,Y=2");
     cmd->add_flag("--json", opts->json, "Print JSON instead of text");
     cmd->callback([opts] { run_score(*opts); });
   }
@@ -320,12 +361,27 @@ void register_gaussian_commands(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand(
         "sample", "Draw samples as CSV (Gaussian models exactly, Bayesian networks by forward sampling)");
     add_model_options(*cmd, opts->model);
-    cmd->add_option("-n,--count", opts->n, "Number of samples")->capture_default_str()->check(CLI::Range(0, 100'000'000));
+    // Checked as text: CLI11 would read "-5" into an unsigned seed as 2^64 - 5.
+    const auto whole = [](std::uint64_t most) {
+      return CLI::Validator(
+          [most](std::string& text) -> std::string {
+            std::uint64_t v = 0;
+            const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+            if (ec == std::errc() && p == text.data() + text.size() && v <= most) return {};
+            return "'" + text + "' is not a whole number from 0 to " + std::to_string(most);
+          },
+          "", "whole number");
+    };
+    cmd->add_option("-n,--count", opts->n, "Number of samples (at most 100000000)")
+        ->capture_default_str()
+        ->check(whole(100'000'000));
     cmd->add_option("--seed,-s", opts->seed, "Seed of the random generator (same seed, same samples)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(whole(std::numeric_limits<std::uint64_t>::max()));
     cmd->add_option("--given,-g", opts->given,
                     "Evidence NAME=VALUE[,NAME=VALUE...]: exact conditioning for Gaussian models, rejection "
-                    "sampling for Bayesian networks; repeatable");
+                    "sampling for Bayesian networks; repeatable")
+        ->type_name("A=a,B=b");
     cmd->callback([opts] { run_sample(*opts); });
   }
 }

@@ -123,7 +123,7 @@ struct Structure {
 void reject_assignments(const std::vector<std::string>& given) {
   for (const std::string& g : given) {
     if (g.find('=') != std::string::npos) {
-      throw QueryError("--given takes variable names (independence is about which variables are observed, not "
+      throw UsageError("--given takes variable names (independence is about which variables are observed, not "
                        "their states), got '" + g + "'");
     }
   }
@@ -173,12 +173,12 @@ struct IndependentOptions {
 
 void run_independent(const IndependentOptions& opts) {
   reject_assignments(opts.given);
+  if (!std::isfinite(opts.tolerance) || opts.tolerance < 0) {
+    throw UsageError("--tolerance must be a finite number >= 0, got " + format_number(opts.tolerance));
+  }
   const Model model = load(opts.model);
   const auto s = structure_of(model);
   const IndependenceQuery q = resolve_independence_query(s->names, opts.x, opts.y, opts.given);
-  if (!std::isfinite(opts.tolerance) || opts.tolerance < 0) {
-    throw QueryError("--tolerance must be a finite number >= 0, got " + format_number(opts.tolerance));
-  }
 
   StructuralIndependence answer;
   if (s->dag != nullptr) {
