@@ -23,15 +23,19 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <random>
 #include <sstream>
+#include <string>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -86,7 +90,7 @@ std::string sci(double x) {
 }
 
 // One network's line: printed on stdout, and written as a Markdown row when the test ends (also
-// when an ASSERT returns early), with the test's verdict.
+// when an ASSERT returns early or an exception escapes), with the test's verdict.
 struct Row {
   std::string format, name;
   std::size_t nodes = 0, width = 0, entries = 0, bytes = 0;
@@ -101,8 +105,10 @@ struct Row {
   Row& operator=(const Row&) = delete;
   ~Row() {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const bool failed = ::testing::Test::HasFailure();
-    const std::string verdict = failed ? "FAILED" : refused ? "refused as expected" : "ok";
+    // An exception leaving the test body is recorded as a failure only after this runs.
+    const bool thrown = std::uncaught_exceptions() > 0;
+    const bool failed = thrown || ::testing::Test::HasFailure();
+    const std::string verdict = thrown ? "FAILED (exception)" : failed ? "FAILED" : refused ? "refused as expected" : "ok";
     const double mib = static_cast<double>(bytes) / (1 << 20);
     std::printf("conformance %-20s nodes %5zu  treewidth %3zu  clique entries %12zu  tables %9.1f MiB  max error %9.2e  time %8.3f s  %s%s%s\n",
                 name.c_str(), nodes, width, entries, mib, err, seconds, verdict.c_str(), note.empty() ? "" : ": ",
