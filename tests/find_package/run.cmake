@@ -1,19 +1,59 @@
-# Script for the find_package_consumer test: install, configure the consumer, build, run.
+# Script for the find_package_consumer test: install, configure the consumer and the README's C++
+# example (the first ```cpp block under "## From C++", extracted from README.md now, so the README
+# cannot drift from what compiles), build, run both. The example runs from the repository root, as
+# the README says, and must print exactly the ```text block that follows it.
 file(REMOVE_RECURSE ${WORK_DIR})
+file(READ ${README} readme)
+string(FIND "${readme}" "## From C++" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "README.md has no \"## From C++\" section")
+endif()
+string(SUBSTRING "${readme}" ${at} -1 section)
+if(NOT section MATCHES "```cpp\n(.*)")
+  message(FATAL_ERROR "no ```cpp block under \"## From C++\" in README.md")
+endif()
+set(rest "${CMAKE_MATCH_1}")
+string(FIND "${rest}" "\n```" end)
+string(SUBSTRING "${rest}" 0 ${end} code)
+string(SUBSTRING "${rest}" ${end} -1 rest)
+if(NOT rest MATCHES "^\n```[^`]*```text\n")
+  message(FATAL_ERROR "the README's C++ example is not followed by a ```text block with its output")
+endif()
+string(REGEX REPLACE "^\n```[^`]*```text\n" "" rest "${rest}")
+string(FIND "${rest}" "```" end)
+string(SUBSTRING "${rest}" 0 ${end} expected)
+file(WRITE ${WORK_DIR}/readme_example.cpp "${code}\n")
+
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix RESULT_VARIABLE rc OUTPUT_QUIET)
 if(rc)
   message(FATAL_ERROR "cmake --install failed: ${rc}")
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/build -G Ninja
-                        -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix RESULT_VARIABLE rc)
+                        -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DREADME_EXAMPLE=${WORK_DIR}/readme_example.cpp
+                        RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "configuring the consumer failed: ${rc}")
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK_DIR}/build RESULT_VARIABLE rc)
 if(rc)
-  message(FATAL_ERROR "building the consumer failed: ${rc}")
+  message(FATAL_ERROR "building the consumer or the README's C++ example failed: ${rc}")
 endif()
 execute_process(COMMAND ${WORK_DIR}/build/consumer ${MODEL} RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "the consumer gave a wrong answer: ${rc}")
 endif()
+execute_process(COMMAND ${WORK_DIR}/build/readme_example WORKING_DIRECTORY ${REPO_ROOT}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(rc)
+  message(FATAL_ERROR "the README's C++ example exited ${rc}: ${err}")
+endif()
+if(NOT out STREQUAL expected)
+  message(FATAL_ERROR "the README's C++ example printed\n${out}\nbut README.md shows\n${expected}")
+endif()
+# A model it cannot read must be reported (pgm::Error caught), not crash: run it where models/ is absent.
+execute_process(COMMAND ${WORK_DIR}/build/readme_example WORKING_DIRECTORY ${WORK_DIR}
+                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 1 OR NOT err MATCHES "^error: .*sprinkler.yaml")
+  message(FATAL_ERROR "the README's C++ example, run away from models/, exited ${rc} with: ${err}")
+endif()
+message("README C++ example: built against the installed package, printed the README's output:\n${out}")

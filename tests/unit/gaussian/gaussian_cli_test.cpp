@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <sstream>
@@ -119,12 +120,76 @@ TEST(GaussianCli, SampleDiscrete) {
   EXPECT_EQ(run_pgm(words("sample " + model("misconception.yaml") + " -n 5")).exit_code, 4);
 }
 
+// Eigenvalues of a small symmetric matrix by cyclic Jacobi rotations (shares nothing with Eigen's
+// tridiagonal QR that pgm uses), ascending.
+std::vector<double> jacobi_eigenvalues(std::vector<std::vector<double>> a) {
+  const std::size_t n = a.size();
+  for (int sweep = 0; sweep < 100; ++sweep) {
+    double off = 0;
+    for (std::size_t p = 0; p < n; ++p)
+      for (std::size_t q = p + 1; q < n; ++q) off += a[p][q] * a[p][q];
+    if (off < 1e-30) break;
+    for (std::size_t p = 0; p < n; ++p)
+      for (std::size_t q = p + 1; q < n; ++q) {
+        if (a[p][q] == 0) continue;
+        const double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
+        const double t = (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1));
+        const double c = 1 / std::sqrt(t * t + 1), s = t * c;
+        for (std::size_t k = 0; k < n; ++k) {  // A <- A J (columns p, q)
+          const double akp = a[k][p], akq = a[k][q];
+          a[k][p] = c * akp - s * akq;
+          a[k][q] = s * akp + c * akq;
+        }
+        for (std::size_t k = 0; k < n; ++k) {  // A <- J^T A (rows p, q)
+          const double apk = a[p][k], aqk = a[q][k];
+          a[p][k] = c * apk - s * aqk;
+          a[q][k] = s * apk + c * aqk;
+        }
+      }
+  }
+  std::vector<double> ev(n);
+  for (std::size_t i = 0; i < n; ++i) ev[i] = a[i][i];
+  std::sort(ev.begin(), ev.end());
+  return ev;
+}
+
 TEST(GaussianCli, Info) {
   const CliRun r = run_pgm(words("info " + model("linear-gaussian.yaml") + " --json"));
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["edges"].size(), 7u);
-  EXPECT_GT(j["condition_number"].get<double>(), 1.0);
+  // The joint covariance by hand from the CPDs, in topological order (the file's order):
+  // Cov(X_i, X_k) = sum_p w_ip Cov(X_p, X_k) for k before i, Var(X_i) = sum_pq w_ip w_iq Cov(X_p, X_q) + v_i.
+  struct Cpd {
+    std::vector<std::size_t> parents;
+    std::vector<double> weights;
+    double variance;
+  };
+  // Aptitude, Study, Knowledge, Exam, Project, Grade.
+  const std::vector<Cpd> cpds{{{}, {}, 225.0},           {{}, {}, 9.0},           {{0, 1}, {0.5, 2.0}, 25.0},
+                              {{2}, {0.8}, 36.0},        {{2, 1}, {0.5, 1.0}, 16.0}, {{3, 4}, {0.6, 0.4}, 4.0}};
+  std::vector<std::vector<double>> cov(6, std::vector<double>(6, 0.0));
+  for (std::size_t i = 0; i < 6; ++i) {
+    for (std::size_t k = 0; k < i; ++k) {
+      double c = 0;
+      for (std::size_t p = 0; p < cpds[i].parents.size(); ++p) c += cpds[i].weights[p] * cov[cpds[i].parents[p]][k];
+      cov[i][k] = cov[k][i] = c;
+    }
+    double v = cpds[i].variance;
+    for (std::size_t p = 0; p < cpds[i].parents.size(); ++p)
+      for (std::size_t q = 0; q < cpds[i].parents.size(); ++q)
+        v += cpds[i].weights[p] * cpds[i].weights[q] * cov[cpds[i].parents[p]][cpds[i].parents[q]];
+    cov[i][i] = v;
+  }
+  // Spot values: Var(Knowledge) = 0.25*225 + 4*9 + 25 = 117.25, Cov(Aptitude, Knowledge) = 0.5*225.
+  EXPECT_DOUBLE_EQ(cov[2][2], 117.25);
+  EXPECT_DOUBLE_EQ(cov[0][2], 112.5);
+  ASSERT_EQ(j["covariance"].size(), 6u);
+  for (std::size_t a = 0; a < 6; ++a)
+    for (std::size_t b = 0; b < 6; ++b) EXPECT_NEAR(j["covariance"][a][b].get<double>(), cov[a][b], 1e-9) << a << "," << b;
+  const std::vector<double> ev = jacobi_eigenvalues(cov);
+  ASSERT_GT(ev.front(), 0.0);
+  EXPECT_NEAR(j["condition_number"].get<double>(), ev.back() / ev.front(), 1e-9 * ev.back() / ev.front());
   // bivariate: eigenvalues of [[2, 1], [1, 1.5]] are 1.75 ± √(1.75² − 2) = 1.75 ± √1.0625.
   const auto b = nlohmann::json::parse(run_pgm(words("info " + model("bivariate.yaml") + " --json")).out);
   const double r1 = std::sqrt(0.0625 + 1.0);

@@ -200,8 +200,12 @@ TEST(NumericIndependence, Errors) {
     (void)numeric_independence(bbn, V{ids[0]}, V{ids[1]}, V{ids.begin() + 2, ids.end()});
     ADD_FAILURE() << "expected LimitError";
   } catch (const LimitError& e) {
-    EXPECT_NE(std::string(e.what()).find("10000000"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("1000000"), std::string::npos) << e.what();
+    // Both figures, each in its place: 10^7 contains "1000000", so a bare search for the limit
+    // would pass on the first figure alone.
+    const std::string what = e.what();
+    EXPECT_NE(what.find("over 7 variables"), std::string::npos) << what;
+    EXPECT_NE(what.find("which has 10000000 entries"), std::string::npos) << what;
+    EXPECT_NE(what.find("the limit is 1000000 "), std::string::npos) << what;
   }
   // 10^6 entries is within the limit.
   EXPECT_TRUE(numeric_independence(bbn, V{ids[0]}, V{ids[1]}, V{ids.begin() + 2, ids.end() - 1}).independent);
