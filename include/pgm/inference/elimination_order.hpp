@@ -10,6 +10,18 @@
 
 namespace pgm {
 
+// How much randomised restarting find_with_restarts() may do, counted in work so that the same
+// input gives the same order on any machine. A greedy run's work is one unit per variable plus the
+// squared size of each clique it forms (the adjacency tests of forming it).
+struct RestartBudget {
+  // Restarts may spend up to `effort` times the best order's total clique table size (what one
+  // calibration costs, and so the most a better order could save per use of the tree).
+  double effort = 1.0;
+  // Stop after this many restarts in a row that do not lower the cost, and after max_restarts.
+  unsigned patience = 8;
+  unsigned max_restarts = 64;
+};
+
 enum class EliminationHeuristic {
   min_degree,         // fewest neighbours
   min_fill,           // fewest fill-in edges
@@ -34,12 +46,20 @@ class EliminationOrder {
                                              std::span<const VariableId> eliminate, EliminationHeuristic heuristic,
                                              std::uint64_t seed);
 
-  // Greedy runs of min-fill and weighted min-fill with random tie-breaking, kept while they lower
-  // the estimated cost, until `budget_seconds` is spent (at least one run). Starts from find().
+  // Starts from find() (automatic), then runs min-fill and weighted min-fill alternately with
+  // random tie-breaking (from `seed`), keeping an order when it lowers the total cost, until the
+  // budget is spent. Deterministic: the same inputs and seed give the same order.
   [[nodiscard]] static EliminationOrder find_with_restarts(std::span<const std::vector<VariableId>> scopes,
                                                            std::span<const std::size_t> cardinalities,
                                                            std::span<const VariableId> eliminate,
-                                                           double budget_seconds, std::uint64_t seed = 1);
+                                                           const RestartBudget& budget = {}, std::uint64_t seed = 1);
+  // The same restarts from an order already found (find()'s automatic order for these inputs), so
+  // a caller that has one does not pay for it twice.
+  [[nodiscard]] static EliminationOrder improve_with_restarts(EliminationOrder start,
+                                                              std::span<const std::vector<VariableId>> scopes,
+                                                              std::span<const std::size_t> cardinalities,
+                                                              std::span<const VariableId> eliminate,
+                                                              const RestartBudget& budget = {}, std::uint64_t seed = 1);
 
   // Evaluates a given order on the same inputs (for user-supplied orders and tests).
   [[nodiscard]] static EliminationOrder evaluate(std::span<const std::vector<VariableId>> scopes,
