@@ -103,18 +103,40 @@ double clique_size(const Graph& g, VariableId v, const std::vector<VariableId>& 
 struct Tally {
   std::vector<VariableId> order;
   std::vector<std::vector<VariableId>> cliques;
+  std::vector<double> sizes;
   std::size_t width = 0;
   double max_clique = 1;
   double total = 0;
 
   void add(VariableId v, const std::vector<VariableId>& nb, double size) {
     order.push_back(v);
+    sizes.push_back(size);
     width = std::max(width, nb.size());
     max_clique = std::max(max_clique, size);
     total = std::min(kHuge, total + size);
     std::vector<VariableId> clique = nb;
     clique.insert(std::lower_bound(clique.begin(), clique.end(), v), v);
     cliques.push_back(std::move(clique));
+  }
+
+  // Sum over the maximal cliques only: what a junction tree built from this order allocates and
+  // calibrates. Clique i hangs under p, the first of its other variables eliminated; C(i) minus
+  // its variable lies inside C(p), so C(p) is not maximal exactly when it is that set.
+  [[nodiscard]] double tree_cost(std::size_t n) const {
+    const std::size_t m = order.size();
+    std::vector<std::size_t> pos(n, m);
+    for (std::size_t i = 0; i < m; ++i) pos[order[i]] = i;
+    std::vector<char> maximal(m, 1);
+    for (std::size_t i = 0; i < m; ++i) {
+      std::size_t p = m;
+      for (VariableId u : cliques[i])
+        if (u != order[i]) p = std::min(p, pos[u]);
+      if (p < m && cliques[p].size() + 1 == cliques[i].size()) maximal[p] = 0;
+    }
+    double t = 0;
+    for (std::size_t i = 0; i < m; ++i)
+      if (maximal[i]) t = std::min(kHuge, t + sizes[i]);
+    return t;
   }
 };
 
@@ -343,6 +365,7 @@ EliminationOrder EliminationOrder::evaluate(std::span<const std::vector<Variable
   }
   EliminationOrder r;
   r.heuristic_ = heuristic;
+  r.tree_cost_ = t.tree_cost(cardinalities.size());
   r.order_ = std::move(t.order);
   r.cliques_ = std::move(t.cliques);
   r.width_ = t.width;
@@ -373,9 +396,11 @@ EliminationOrder EliminationOrder::improve_with_restarts(EliminationOrder start,
   EliminationOrder best = std::move(start);
   if (budget.effort <= 0 || budget.max_restarts == 0) return best;
   std::mt19937_64 rng(seed);
-  // A restart can save at most the best order's total table size per calibration, so restarts may
-  // spend up to `effort` times that in elimination work; a run costs about what the first one did.
-  const double allowance = budget.effort * best.total_cost_;
+  // Orders are compared by the junction tree they give (maximal cliques only): most orders that
+  // lower total_cost() only shrink cliques the tree absorbs anyway. A better order can save at most
+  // that tree's size per calibration, so restarts may spend `effort` times it in work; a run
+  // costs about what the first one did.
+  const double allowance = budget.effort * best.tree_cost_;
   double spent = 0;
   const double per_run = run_work(best.cliques_);
   unsigned since_better = 0;
@@ -384,7 +409,7 @@ EliminationOrder EliminationOrder::improve_with_restarts(EliminationOrder start,
     const auto h = run % 2 == 0 ? EliminationHeuristic::min_fill : EliminationHeuristic::weighted_min_fill;
     EliminationOrder o = find(scopes, cardinalities, eliminate, h, rng() | 1);
     spent += run_work(o.cliques_);
-    if (o.total_cost_ < best.total_cost_) {
+    if (o.tree_cost_ < best.tree_cost_ || (o.tree_cost_ == best.tree_cost_ && o.total_cost_ < best.total_cost_)) {
       best = std::move(o);
       since_better = 0;
     } else {
@@ -413,6 +438,7 @@ EliminationOrder EliminationOrder::find(std::span<const std::vector<VariableId>>
   Tally t = greedy.run(eliminate);
   EliminationOrder r;
   r.heuristic_ = heuristic;
+  r.tree_cost_ = t.tree_cost(cardinalities.size());
   r.order_ = std::move(t.order);
   r.cliques_ = std::move(t.cliques);
   r.width_ = t.width;

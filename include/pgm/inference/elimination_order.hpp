@@ -14,11 +14,13 @@ namespace pgm {
 // input gives the same order on any machine. A greedy run's work is one unit per variable plus the
 // squared size of each clique it forms (the adjacency tests of forming it).
 struct RestartBudget {
-  // Restarts may spend up to `effort` times the best order's total clique table size (what one
-  // calibration costs, and so the most a better order could save per use of the tree).
-  double effort = 1.0;
+  // Restarts may spend up to `effort` times the best order's tree_cost() in work: what one
+  // calibration costs, and so the most a better order could save per use of the tree. A work unit
+  // costs about as much as eight table entries of a calibration, so the default spends at most
+  // about one calibration's time.
+  double effort = 0.125;
   // Stop after this many restarts in a row that do not lower the cost, and after max_restarts.
-  unsigned patience = 8;
+  unsigned patience = 16;
   unsigned max_restarts = 64;
 };
 
@@ -47,8 +49,9 @@ class EliminationOrder {
                                              std::uint64_t seed);
 
   // Starts from find() (automatic), then runs min-fill and weighted min-fill alternately with
-  // random tie-breaking (from `seed`), keeping an order when it lowers the total cost, until the
-  // budget is spent. Deterministic: the same inputs and seed give the same order.
+  // random tie-breaking (from `seed`), keeping an order when it lowers tree_cost() (then
+  // total_cost()), until the budget is spent. Deterministic: the same inputs and seed give the
+  // same order on any machine.
   [[nodiscard]] static EliminationOrder find_with_restarts(std::span<const std::vector<VariableId>> scopes,
                                                            std::span<const std::size_t> cardinalities,
                                                            std::span<const VariableId> eliminate,
@@ -74,6 +77,9 @@ class EliminationOrder {
   // estimated cost used to compare heuristics. Saturates at the largest double.
   [[nodiscard]] double max_clique_size() const noexcept { return max_clique_; }
   [[nodiscard]] double total_cost() const noexcept { return total_cost_; }
+  // The sum over the maximal cliques only: the total table size of the junction tree this order
+  // gives (non-maximal elimination cliques are absorbed into a superset). Saturates likewise.
+  [[nodiscard]] double tree_cost() const noexcept { return tree_cost_; }
   [[nodiscard]] EliminationHeuristic heuristic() const noexcept { return heuristic_; }
   // The clique formed when eliminating order()[i]: that variable and its neighbours at that time.
   [[nodiscard]] const std::vector<std::vector<VariableId>>& cliques() const noexcept { return cliques_; }
@@ -84,6 +90,7 @@ class EliminationOrder {
   std::size_t width_ = 0;
   double max_clique_ = 1;
   double total_cost_ = 0;
+  double tree_cost_ = 0;
   EliminationHeuristic heuristic_ = EliminationHeuristic::automatic;
 };
 
