@@ -36,23 +36,29 @@ struct Graph {
   std::vector<std::uint32_t> deg;    // live neighbours
   std::vector<std::uint32_t> stale;  // gone entries still in adj[v]
   std::vector<char> gone;
-  std::vector<double> card;
+  std::vector<double> card, log2card;
 
   Graph(std::span<const std::vector<VariableId>> scopes, std::span<const std::size_t> cards)
       : adj(cards.size()), deg(cards.size(), 0), stale(cards.size(), 0), gone(cards.size(), 0),
-        card(cards.begin(), cards.end()) {
+        card(cards.begin(), cards.end()), log2card(cards.size()) {
+    for (std::size_t v = 0; v < cards.size(); ++v) log2card[v] = std::log2(card[v]);
     const std::size_t n = cards.size();
+    // Two passes (count, then fill) so each list is allocated once.
     for (const auto& s : scopes)
-      for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] >= n)
-          throw QueryError("factor scope names variable id " + std::to_string(s[i]) + ", but there are " +
+      for (VariableId v : s) {
+        if (v >= n)
+          throw QueryError("factor scope names variable id " + std::to_string(v) + ", but there are " +
                            std::to_string(n) + " variables");
+        deg[v] += static_cast<std::uint32_t>(s.size() - 1);
+      }
+    for (VariableId v = 0; v < n; ++v) adj[v].reserve(deg[v]);
+    for (const auto& s : scopes)
+      for (std::size_t i = 0; i < s.size(); ++i)
         for (std::size_t j = i + 1; j < s.size(); ++j)
           if (s[i] != s[j]) {
             adj[s[i]].push_back(s[j]);
             adj[s[j]].push_back(s[i]);
           }
-      }
     for (VariableId v = 0; v < n; ++v) {
       auto& a = adj[v];
       std::sort(a.begin(), a.end());
@@ -114,9 +120,12 @@ struct Tally {
     width = std::max(width, nb.size());
     max_clique = std::max(max_clique, size);
     total = std::min(kHuge, total + size);
-    std::vector<VariableId> clique = nb;
-    clique.insert(std::lower_bound(clique.begin(), clique.end(), v), v);
-    cliques.push_back(std::move(clique));
+    std::vector<VariableId>& clique = cliques.emplace_back();
+    clique.reserve(nb.size() + 1);
+    const auto at = std::lower_bound(nb.begin(), nb.end(), v);
+    clique.insert(clique.end(), nb.begin(), at);
+    clique.push_back(v);
+    clique.insert(clique.end(), at, nb.end());
   }
 
   // Sum over the maximal cliques only: what a junction tree built from this order allocates and
@@ -158,8 +167,8 @@ class Greedy {
     const std::size_t n = g_.size();
     logsize_.assign(n, 0.0);
     for (VariableId v = 0; v < n; ++v) {
-      double ls = std::log2(g_.card[v]);
-      for (VariableId u : g_.adj[v]) ls += std::log2(g_.card[u]);
+      double ls = g_.log2card[v];
+      for (VariableId u : g_.adj[v]) ls += g_.log2card[u];
       logsize_[v] = ls;
     }
     if (h_ == EliminationHeuristic::min_degree) return;
@@ -204,9 +213,12 @@ class Greedy {
       if (v >= n) throw QueryError("variable id " + std::to_string(v) + " out of range in elimination");
       candidate_[v] = 1;
     }
+    heap_.reserve(2 * eliminate.size());
     for (VariableId v = 0; v < n; ++v)
-      if (candidate_[v]) push(v);
+      if (candidate_[v]) push(v, false);
+    std::make_heap(heap_.begin(), heap_.end(), Later{});
     Tally t;
+    t.sizes.reserve(eliminate.size());
     t.order.reserve(eliminate.size());
     t.cliques.reserve(eliminate.size());
     while (!heap_.empty()) {
@@ -249,11 +261,11 @@ class Greedy {
     return logsize_[v] >= 1023 ? kHuge : std::exp2(logsize_[v]);
   }
 
-  void push(VariableId v) {
+  void push(VariableId v, bool keep_heap = true) {
     const double score = h_ == EliminationHeuristic::min_degree ? static_cast<double>(g_.deg[v]) : fill_[v];
     const std::uint64_t tie = seed_ == 0 ? v : rng_();
     heap_.push_back({score, size_of(v), tie, v, ++ver_[v]});
-    std::push_heap(heap_.begin(), heap_.end(), Later{});
+    if (keep_heap) std::push_heap(heap_.begin(), heap_.end(), Later{});
   }
 
   void touch(VariableId v) {
@@ -288,8 +300,8 @@ class Greedy {
       wsum_[x] += g_.card[y];
       wsum_[y] += g_.card[x];
     }
-    logsize_[x] += std::log2(g_.card[y]);
-    logsize_[y] += std::log2(g_.card[x]);
+    logsize_[x] += g_.log2card[y];
+    logsize_[y] += g_.log2card[x];
     g_.insert_edge(x, y);
     touch(x);
     touch(y);
@@ -304,7 +316,7 @@ class Greedy {
       for (std::size_t j = i + 1; j < nb_.size(); ++j)
         if (!g_.has(nb_[i], nb_[j])) add_edge(nb_[i], nb_[j]);
     const double cv = g_.card[v];
-    const double lv = std::log2(cv);
+    const double lv = g_.log2card[v];
     for (VariableId u : nb_) logsize_[u] -= lv;
     if (h_ != EliminationHeuristic::min_degree) {
       double nbsum = 0;
