@@ -16,12 +16,12 @@ namespace pgm {
 struct RestartBudget {
   // Restarts may spend up to `effort` times the best order's tree_cost() in work: what one
   // calibration costs, and so the most a better order could save per use of the tree. A work unit
-  // costs about as much as eight table entries of a calibration, so the default spends at most
-  // about one calibration's time.
-  double effort = 0.125;
+  // costs about as much as eight table entries of a calibration, so the default allows about four
+  // calibrations' time; on most networks `patience` ends the search long before.
+  double effort = 0.5;
   // Stop after this many restarts in a row that do not lower the cost, and after max_restarts.
-  unsigned patience = 16;
-  unsigned max_restarts = 64;
+  unsigned patience = 64;
+  unsigned max_restarts = 1024;
 };
 
 enum class EliminationHeuristic {
