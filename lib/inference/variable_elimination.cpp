@@ -248,7 +248,7 @@ void VariableElimination::refuse_over_limit(double log2_entries, std::size_t ari
   const double limit = static_cast<double>(options_.max_memory_bytes);
   if (log2_entries + 3 <= std::log2(limit)) return;  // 8-byte entries
   throw LimitError("variable elimination needs a table of " + describe_entries(log2_entries) + " entries (" +
-                   describe_bytes(log2_entries + 3) + ", " + what + " over " + std::to_string(arity) +
+                   describe_bytes(log2_entries + 3) + ") for " + what + " (" + std::to_string(arity) +
                    " variables), over the memory limit of " + describe_bytes(std::log2(limit)));
 }
 
