@@ -33,8 +33,8 @@ void JunctionTree::build(const std::vector<Factor>& factors, bool /*markov*/) {
   for (VariableId v = 0; v < n; ++v) all[v] = v;
   const auto cards = vars.cardinalities();
   order_ = EliminationOrder::find(scopes, cards, all, options_.heuristic);
-  if (order_.total_cost() > double(1 << 20) && options_.triangulation_budget_seconds > 0)
-    order_ = EliminationOrder::find_with_restarts(scopes, cards, all, options_.triangulation_budget_seconds, options_.seed);
+  if (order_.total_cost() > double(1 << 20) && options_.triangulation_restarts.effort > 0)
+    order_ = EliminationOrder::improve_with_restarts(std::move(order_), scopes, cards, all, options_.triangulation_restarts, options_.seed);
 
   // Elimination cliques form a tree: the clique of v hangs under the clique of the first variable
   // of C(v) \ {v} eliminated after v. Non-maximal cliques are then merged into a superset neighbour.

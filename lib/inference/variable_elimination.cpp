@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <sstream>
+#include <string>
 
 namespace pgm {
 
@@ -55,6 +58,30 @@ void add_observed_targets(const VariableSet& vars, std::span<const VariableId> t
   }
 }
 
+// A count given as its log2, exactly while it fits in 15 digits, else as a power of ten.
+std::string describe_entries(double log2_count) {
+  std::ostringstream os;
+  if (log2_count < 49) {
+    os << static_cast<std::uint64_t>(std::llround(std::exp2(log2_count)));
+  } else {
+    const double l10 = log2_count * std::log10(2.0);
+    const double e = std::floor(l10);
+    os.precision(3);
+    os << std::pow(10.0, l10 - e) << "e" << static_cast<long long>(e);
+  }
+  return os.str();
+}
+
+// Bytes given as their log2, in MiB or GiB (or as a power of ten when beyond any machine).
+std::string describe_bytes(double log2_bytes) {
+  std::ostringstream os;
+  os.precision(3);
+  if (log2_bytes < 30) os << std::exp2(log2_bytes - 20) << " MiB";
+  else if (log2_bytes < 70) os << std::exp2(log2_bytes - 30) << " GiB";
+  else os << describe_entries(log2_bytes) << " bytes";
+  return os.str();
+}
+
 }  // namespace
 
 VariableElimination::VariableElimination(const BayesianNetwork& bn, VariableEliminationOptions options)
@@ -83,17 +110,16 @@ std::pair<Factor, double> VariableElimination::eliminate(std::span<const Variabl
     for (const auto& f : *factors_) relevant.push_back(&f);
   }
 
+  // Every table entering the pool is scaled to a largest entry of 1, the scale kept in log space
+  // (as the junction tree does), and constants are folded into that scale: so 400 observed roots of
+  // probability 0.1 give log P(e) = 400 ln 0.1 rather than an underflow to zero, and 600 factors
+  // with large sums give ln Z rather than an overflow. Only a true zero stays zero.
   std::vector<Factor> pool;
   pool.reserve(relevant.size());
   double log_scale = 0.0;
   for (const Factor* f : relevant) {
-    pool.push_back(reduce(*f, evidence));
-    // Factors with values near the limits of a double are brought to a maximum of 1 first.
-    const double m = pool.back().max();
-    if (m > 0.0 && (m < 1e-100 || m > 1e100)) {
-      pool.back() = scale(pool.back(), 1.0 / m);
-      log_scale += std::log(m);
-    }
+    Factor r = reduce(*f, evidence);
+    if (settle(r, log_scale)) pool.push_back(std::move(r));
   }
 
   std::vector<bool> is_keep(vars.size(), false);
@@ -116,6 +142,8 @@ std::pair<Factor, double> VariableElimination::eliminate(std::span<const Variabl
 
   const auto cards = vars.cardinalities();
   const EliminationOrder order = EliminationOrder::find(scopes, cards, to_eliminate, options_.heuristic);
+  // The largest table a bucket forms is its elimination clique: refuse before allocating any.
+  check_memory(order, keep);
 
   // Bucket elimination with factors indexed by variable; removed factors are tombstoned.
   std::vector<std::vector<std::size_t>> by_var(vars.size());
@@ -132,14 +160,12 @@ std::pair<Factor, double> VariableElimination::eliminate(std::span<const Variabl
         alive[i] = false;
       }
     if (bucket.empty()) continue;
-    Factor msg = sum_out(multiply_all(bucket), v);
-    // Rescale by the largest entry so long chains of products neither underflow nor overflow;
-    // the scale is carried in log space.
-    const double m = msg.max();
-    if (m > 0.0 && (m < 1e-100 || m > 1e100)) {
-      msg = scale(msg, 1.0 / m);
-      log_scale += std::log(m);
-    }
+    Factor product = multiply_all(bucket);
+    // Each input has largest entry 1, so an all-zero product of several is either a true zero or
+    // an underflow of entries whose maxima sit in different places: redo it rescaling as it goes.
+    if (bucket.size() > 1 && !(product.max() > 0.0)) product = scaled_product(bucket, log_scale);
+    Factor msg = sum_out(product, v);
+    if (!settle(msg, log_scale)) continue;
     const std::size_t idx = pool.size();
     for (VariableId u : msg.variables()) by_var[u].push_back(idx);
     pool.push_back(std::move(msg));
@@ -148,13 +174,82 @@ std::pair<Factor, double> VariableElimination::eliminate(std::span<const Variabl
   std::vector<Factor> rest;
   for (std::size_t i = 0; i < pool.size(); ++i)
     if (alive[i]) rest.push_back(std::move(pool[i]));
-  Factor result = multiply_all(rest);
+  Factor result = scaled_product(rest, log_scale);
   // Free targets that no factor mentions (possible in Markov networks) are uniform there.
   std::vector<VariableId> missing;
   for (VariableId v : keep)
     if (!result.contains(v)) missing.push_back(v);
   if (!missing.empty()) result = multiply(result, Factor::constant(vars, missing, 1.0));
   return {std::move(result), log_scale};
+}
+
+bool VariableElimination::settle(Factor& f, double& log_scale) {
+  const double m = f.max();
+  if (!(m > 0.0) || !std::isfinite(m)) return true;  // zeros stay (a true zero); non-finite is reported later
+  if (f.arity() == 0) {
+    log_scale += std::log(m);
+    return false;
+  }
+  if (m != 1.0) {
+    const double s = 1.0 / m;
+    if (std::isfinite(s)) {
+      for (double& x : f.mutable_values()) x *= s;
+    } else {  // m is subnormal: 1/m overflows, divide instead
+      for (double& x : f.mutable_values()) x /= m;
+    }
+    log_scale += std::log(m);
+  }
+  return true;
+}
+
+Factor VariableElimination::scaled_product(std::span<const Factor> factors, double& log_scale) {
+  // Smallest first, so the early products stay small.
+  std::vector<const Factor*> order;
+  order.reserve(factors.size());
+  for (const auto& f : factors) order.push_back(&f);
+  std::stable_sort(order.begin(), order.end(), [](const Factor* a, const Factor* b) { return a->size() < b->size(); });
+  Factor result;
+  for (const Factor* f : order) {
+    result = multiply(result, *f);
+    const double m = result.max();
+    if (!(m > 0.0)) return result;  // a true zero
+    if (result.arity() > 0 && std::isfinite(m) && m != 1.0) {
+      for (double& x : result.mutable_values()) x /= m;
+      log_scale += std::log(m);
+    }
+  }
+  return result;
+}
+
+void VariableElimination::check_memory(const EliminationOrder& order, std::span<const VariableId> keep) const {
+  const VariableSet& vars = *variables_;
+  // Sizes in log2, so the figure is right even when the product overflows a size_t or a double.
+  double worst = 0;
+  std::size_t arity = 0;
+  for (const auto& c : order.cliques()) {
+    double l = 0;
+    for (VariableId v : c) l += std::log2(static_cast<double>(vars[v].cardinality()));
+    if (l > worst) {
+      worst = l;
+      arity = c.size();
+    }
+  }
+  refuse_over_limit(worst, arity, "an elimination clique");
+  refuse_over_limit(log2_table_size(keep), keep.size(), "the table over the targets");
+}
+
+double VariableElimination::log2_table_size(std::span<const VariableId> scope) const {
+  double l = 0;
+  for (VariableId v : scope) l += std::log2(static_cast<double>((*variables_)[v].cardinality()));
+  return l;
+}
+
+void VariableElimination::refuse_over_limit(double log2_entries, std::size_t arity, const char* what) const {
+  const double limit = static_cast<double>(options_.max_memory_bytes);
+  if (log2_entries + 3 <= std::log2(limit)) return;  // 8-byte entries
+  throw LimitError("variable elimination needs a table of " + describe_entries(log2_entries) + " entries (" +
+                   describe_bytes(log2_entries + 3) + ") for " + what + " (" + std::to_string(arity) +
+                   " variables), over the memory limit of " + describe_bytes(std::log2(limit)));
 }
 
 Posterior VariableElimination::joint(std::span<const VariableId> targets, const Evidence& evidence_in) const {
@@ -166,6 +261,8 @@ Posterior VariableElimination::joint(std::span<const VariableId> targets, const 
       if (targets[j] == targets[i]) throw QueryError("target '" + vars[targets[i]].name + "' is listed twice");
   }
   const Evidence evidence = checked_evidence(vars, evidence_in);
+  // The answer itself is a table over every target: refuse it before any work when too large.
+  refuse_over_limit(log2_table_size(targets), targets.size(), "the joint over the targets");
   std::vector<VariableId> free;
   for (VariableId t : targets)
     if (!observed(evidence, t)) free.push_back(t);
@@ -187,7 +284,7 @@ Posterior VariableElimination::joint(std::span<const VariableId> targets, const 
   }
   auto [f, log_scale] = eliminate(free, evidence);
   const double total = f.sum();
-  if (!(total > 0.0) || !std::isfinite(total)) {
+  if (!(total > 0.0) || !std::isfinite(total) || !std::isfinite(log_scale)) {
     if (total == 0.0)
       throw ZeroProbabilityEvidence("the evidence " + describe(vars, evidence) + " has probability zero under the model; no posterior exists");
     throw NumericalError("the unnormalised posterior is not finite");

@@ -10,6 +10,20 @@
 
 namespace pgm {
 
+// How much randomised restarting find_with_restarts() may do, counted in work so that the same
+// input gives the same order on any machine. A greedy run's work is one unit per variable plus the
+// squared size of each clique it forms (the adjacency tests of forming it).
+struct RestartBudget {
+  // Restarts may spend up to `effort` times the best order's tree_cost() in work: what one
+  // calibration costs, and so the most a better order could save per use of the tree. A work unit
+  // costs about as much as eight table entries of a calibration, so the default allows about four
+  // calibrations' time; on most networks `patience` ends the search long before.
+  double effort = 0.5;
+  // Stop after this many restarts in a row that do not lower the cost, and after max_restarts.
+  unsigned patience = 64;
+  unsigned max_restarts = 1024;
+};
+
 enum class EliminationHeuristic {
   min_degree,         // fewest neighbours
   min_fill,           // fewest fill-in edges
@@ -34,12 +48,21 @@ class EliminationOrder {
                                              std::span<const VariableId> eliminate, EliminationHeuristic heuristic,
                                              std::uint64_t seed);
 
-  // Greedy runs of min-fill and weighted min-fill with random tie-breaking, kept while they lower
-  // the estimated cost, until `budget_seconds` is spent (at least one run). Starts from find().
+  // Starts from find() (automatic), then runs min-fill and weighted min-fill alternately with
+  // random tie-breaking (from `seed`), keeping an order when it lowers tree_cost() (then
+  // total_cost()), until the budget is spent. Deterministic: the same inputs and seed give the
+  // same order on any machine.
   [[nodiscard]] static EliminationOrder find_with_restarts(std::span<const std::vector<VariableId>> scopes,
                                                            std::span<const std::size_t> cardinalities,
                                                            std::span<const VariableId> eliminate,
-                                                           double budget_seconds, std::uint64_t seed = 1);
+                                                           const RestartBudget& budget = {}, std::uint64_t seed = 1);
+  // The same restarts from an order already found (find()'s automatic order for these inputs), so
+  // a caller that has one does not pay for it twice.
+  [[nodiscard]] static EliminationOrder improve_with_restarts(EliminationOrder start,
+                                                              std::span<const std::vector<VariableId>> scopes,
+                                                              std::span<const std::size_t> cardinalities,
+                                                              std::span<const VariableId> eliminate,
+                                                              const RestartBudget& budget = {}, std::uint64_t seed = 1);
 
   // Evaluates a given order on the same inputs (for user-supplied orders and tests).
   [[nodiscard]] static EliminationOrder evaluate(std::span<const std::vector<VariableId>> scopes,
@@ -54,6 +77,9 @@ class EliminationOrder {
   // estimated cost used to compare heuristics. Saturates at the largest double.
   [[nodiscard]] double max_clique_size() const noexcept { return max_clique_; }
   [[nodiscard]] double total_cost() const noexcept { return total_cost_; }
+  // The sum over the maximal cliques only: the total table size of the junction tree this order
+  // gives (non-maximal elimination cliques are absorbed into a superset). Saturates likewise.
+  [[nodiscard]] double tree_cost() const noexcept { return tree_cost_; }
   [[nodiscard]] EliminationHeuristic heuristic() const noexcept { return heuristic_; }
   // The clique formed when eliminating order()[i]: that variable and its neighbours at that time.
   [[nodiscard]] const std::vector<std::vector<VariableId>>& cliques() const noexcept { return cliques_; }
@@ -64,6 +90,7 @@ class EliminationOrder {
   std::size_t width_ = 0;
   double max_clique_ = 1;
   double total_cost_ = 0;
+  double tree_cost_ = 0;
   EliminationHeuristic heuristic_ = EliminationHeuristic::automatic;
 };
 

@@ -17,9 +17,10 @@ struct JunctionTreeOptions {
   EliminationHeuristic heuristic = EliminationHeuristic::automatic;
   // Refuse (LimitError, with the figure) when the clique and separator tables would need more bytes.
   std::size_t max_memory_bytes = std::size_t{8} << 30;
-  // Time spent on randomised min-fill restarts when the first order's tables exceed 2^20 entries;
-  // small networks keep the deterministic order.
-  double triangulation_budget_seconds = 0.5;
+  // Randomised min-fill restarts when the first order's tables exceed 2^20 entries, budgeted in work
+  // (so the tree is the same on any machine); small networks keep the deterministic order.
+  // effort = 0 turns them off.
+  RestartBudget triangulation_restarts{};
   std::uint64_t seed = 1;
 };
 

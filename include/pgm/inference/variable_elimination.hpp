@@ -20,6 +20,9 @@ struct VariableEliminationOptions {
   // CPTs d-separated from the targets and evidence that cannot matter are dropped, as aGrUM does),
   // and P(e) separately on the ancestors of the evidence.
   bool prune_requisite = true;
+  // Refuse (LimitError, with the figure) a query whose largest table — an elimination clique or the
+  // joint over the targets — would need more bytes, before anything is allocated.
+  std::size_t max_memory_bytes = std::size_t{8} << 30;
 };
 
 // The result of a query: the normalised posterior over the targets and the evidence probability.
@@ -38,7 +41,8 @@ class VariableElimination {
   [[nodiscard]] const VariableSet& variables() const noexcept { return *variables_; }
 
   // Joint posterior P(targets | evidence). Evidence on a target gives the point distribution there.
-  // QueryError on empty or repeated targets or unknown ids; ZeroProbabilityEvidence when P(e) = 0.
+  // QueryError on empty or repeated targets or unknown ids; ZeroProbabilityEvidence when P(e) = 0;
+  // LimitError when a table would exceed options.max_memory_bytes.
   [[nodiscard]] Posterior joint(std::span<const VariableId> targets, const Evidence& evidence) const;
   // P(target | evidence) for one target.
   [[nodiscard]] Factor marginal(VariableId target, const Evidence& evidence) const;
@@ -53,10 +57,21 @@ class VariableElimination {
   [[nodiscard]] EliminationOrder full_order() const;
 
  private:
-  // Eliminates everything except `keep`; returns the unnormalised product over keep and log scale.
+  // Eliminates everything except `keep`; returns the unnormalised product over keep (largest entry 1,
+  // or all zero) and the log of the scale taken out of it, so neither underflows nor overflows.
   // `only`, when given, restricts a Bayesian network to the CPTs it marks (instead of barren pruning).
   [[nodiscard]] std::pair<Factor, double> eliminate(std::span<const VariableId> keep, const Evidence& evidence,
                                                     const std::vector<bool>* only = nullptr) const;
+  // Scales f to a largest entry of 1, adding the log of the scale; a positive constant is folded
+  // into the scale entirely (returns false: drop it). Zero and non-finite tables are left as they are.
+  static bool settle(Factor& f, double& log_scale);
+  // Product of the factors, rescaled to a largest entry of 1 after each multiplication.
+  [[nodiscard]] static Factor scaled_product(std::span<const Factor> factors, double& log_scale);
+  // LimitError when the largest clique of `order`, or the table over `keep`, exceeds the limit.
+  void check_memory(const EliminationOrder& order, std::span<const VariableId> keep) const;
+  [[nodiscard]] double log2_table_size(std::span<const VariableId> scope) const;
+  // LimitError naming the figure when a table of 2^log2_entries doubles exceeds the limit.
+  void refuse_over_limit(double log2_entries, std::size_t arity, const char* what) const;
 
   const VariableSet* variables_;
   const BayesianNetwork* bn_ = nullptr;

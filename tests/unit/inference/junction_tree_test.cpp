@@ -139,7 +139,7 @@ TEST(JunctionTree, RefusesTablesOverTheMemoryLimitWithTheFigure) {
   const auto mn = std::move(b).build();
   pgm::JunctionTreeOptions opt;
   opt.max_memory_bytes = std::size_t{1} << 20;
-  opt.triangulation_budget_seconds = 0;  // one clique: restarts cannot help
+  opt.triangulation_restarts.effort = 0;  // one clique: restarts cannot help
   try {
     (void)pgm::JunctionTree(mn, opt);
     FAIL() << "expected a LimitError";
