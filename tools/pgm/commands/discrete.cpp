@@ -112,17 +112,11 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
   return std::get<LinearGaussianNetwork>(model).names();
 }
 
-// VariableEliminationOptions::max_memory_bytes is being added (issue 9); set it once it exists, so
-// --max-memory bounds variable elimination as it bounds the junction tree.
-template <class Options>
-void set_memory_limit(Options& options, std::size_t bytes) {
-  if constexpr (requires { options.max_memory_bytes = bytes; }) options.max_memory_bytes = bytes;
-}
-
 // What the library's size refusals mean on the command line.
-[[noreturn]] void restate_limit(const LimitError& e) {
-  throw LimitError(std::string(e.what()) +
-                   " (--max-memory SIZE sets the limit; --method ve uses variable elimination)");
+// The junction tree's refusal (`tree`) can be avoided by variable elimination; VE's cannot.
+[[noreturn]] void restate_limit(const LimitError& e, bool tree) {
+  throw LimitError(std::string(e.what()) + (tree ? " (--max-memory SIZE sets the limit; --method ve uses variable elimination)"
+                                                 : " (--max-memory SIZE sets the limit)"));
 }
 
 // A discrete model with its inference engines. The engines keep a pointer to the model, which the
@@ -134,7 +128,7 @@ class DiscreteQuery {
     JunctionTreeOptions jt;
     jt.max_memory_bytes = max_memory_bytes;
     VariableEliminationOptions ve;
-    set_memory_limit(ve, max_memory_bytes);
+    ve.max_memory_bytes = max_memory_bytes;
     if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {
       vars_ = &bn->variables();
       name_ = bn->name();
@@ -150,7 +144,7 @@ class DiscreteQuery {
       throw QueryError("this command needs a discrete model (Bayesian or Markov network)");
     }
   } catch (const LimitError& e) {
-    restate_limit(e);
+    restate_limit(e, true);
   }
 
   [[nodiscard]] const VariableSet& variables() const noexcept { return *vars_; }
@@ -199,7 +193,7 @@ class DiscreteQuery {
     try {
       return f();
     } catch (const LimitError& e) {
-      restate_limit(e);
+      restate_limit(e, false);
     } catch (const ZeroProbabilityEvidence&) {
       const std::string model = name_.empty() ? std::string("the model") : "model '" + name_ + "'";
       if (given_.empty())
