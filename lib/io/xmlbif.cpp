@@ -113,12 +113,30 @@ class LineIndex {
                               "declare encoding=\"UTF-8\"");
 }
 
+// pugixml turns &#0; into a NUL that ends the C string it hands back, so "tr&#0;ue" would silently read
+// as "tr". XML 1.0 does not allow the character at all: refuse it where it is written.
+void refuse_nul_references(std::string_view text, const std::string& file) {
+  for (std::size_t at = text.find("&#"); at != std::string_view::npos; at = text.find("&#", at + 2)) {
+    std::size_t i = at + 2;
+    const bool hex = i < text.size() && (text[i] == 'x' || text[i] == 'X');
+    if (hex) ++i;
+    const std::size_t digits = i;
+    while (i < text.size() && text[i] == '0') ++i;
+    if (i > digits && i < text.size() && text[i] == ';') {
+      throw ParseError(detail::location_of(text, at, file),
+                       "the character reference " + std::string(text.substr(at, i + 1 - at)) +
+                           " is a NUL character, which XML does not allow");
+    }
+  }
+}
+
 class Reader {
  public:
   Reader(std::string_view text, const std::string& file)
       : text_(decoded_text(text, file, storage_)), file_(file), lines_(text_) {}
 
   BayesianNetwork read(const LoadOptions& options) {
+    refuse_nul_references(text_, file_);
     const pugi::xml_parse_result result =
         doc_.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!result) {
