@@ -115,7 +115,7 @@ INSTANTIATE_TEST_SUITE_P(
     Encodings, HostileFile,
     ::testing::Values(
         // invalid UTF-8: the offending byte, and the valid text before it on its line
-        Refusal{"bif/invalid_utf8.bif", 2, 29, {"invalid UTF-8", "0xE9", "after 'e discrete [ 2 ] { yes, n'"}},
+        Refusal{"bif/invalid_utf8.bif", 2, 31, {"invalid UTF-8", "0xE9", "after 'crete [ 2 ] { yes, n'"}},
         Refusal{"uai/invalid_utf8.uai", 2, 2, {"invalid UTF-8", "0xFF"}},
         Refusal{"xmlbif/invalid_utf8.xml", 8, 13, {"invalid UTF-8", "0xE9", "after '  <OUTCOME>n'"}},
         Refusal{"yaml/invalid_utf8.yaml", 5, 11, {"invalid UTF-8", "0xE9", "after '  B: [on, '"}},
@@ -137,7 +137,7 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"xmlbif/declared_windows1252.xml", 1, 21, {"encoding=\"windows-1252\"", "UTF-8 (or ISO-8859-1)"}},
         // escapes that would make a bad name out of valid text
         Refusal{"xmlbif/nul_reference.xml", 8, 13, {"&#0;", "NUL character"}},
-        Refusal{"xmlbif/surrogate_reference.xml", 8, 3, {"<OUTCOME> is not valid UTF-8", "0xED"}},
+        Refusal{"xmlbif/surrogate_reference.xml", 8, 4, {"<OUTCOME> is not valid UTF-8", "0xED"}},
         Refusal{"yaml/nul_escape.yaml", 5, 11, {"'B'", "contains a NUL byte"}}),
     case_name);
 
