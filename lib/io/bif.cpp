@@ -6,6 +6,8 @@
 #include <pgm/core/error.hpp>
 
 #include <deque>
+#include <memory>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
@@ -264,6 +266,7 @@ class Parser {
         expect_punct(']', "after the number of states " + context);
       }
       expect_punct('{', "before the list of states " + context);
+      detail::NameIndex seen;  // state -> index in var.states: one hash lookup per state, not a scan
       for (;;) {
         const Token s = lex_.peek();
         if (is_punct_tok(s, '}')) break;
@@ -272,12 +275,11 @@ class Parser {
           continue;
         }
         const Token state = expect_name("a state name or '}' " + context);
-        for (const Token& other : var.states) {
-          if (other.text == state.text) {
-            lex_.fail(state, "state " + quote_token(state.text) + " listed twice " + context + " (first at line " +
-                                 std::to_string(other.line) + ")");
-          }
+        if (const std::size_t* first = seen.find(state.text)) {
+          lex_.fail(state, "state " + quote_token(state.text) + " listed twice " + context + " (first at line " +
+                               std::to_string(var.states[*first].line) + ")");
         }
+        seen.add(state.text, var.states.size());
         var.states.push_back(state);
       }
       const Token close = lex_.next();
@@ -305,8 +307,11 @@ class Parser {
                          (t.kind == Tok::end || is_punct_tok(t, '}') ? " (missing ';'?)" : ""));
       }
       double value = 0.0;
-      if (!detail::parse_double(t.text, value)) {
-        lex_.fail(t, "bad number " + quote_token(t.text) + " " + context + " (expected a probability such as 0.25)");
+      if (const auto status = detail::parse_number(t.text, value); status != detail::NumberStatus::ok) {
+        lex_.fail(t, "bad number " + quote_token(t.text) + " " + context +
+                         (status == detail::NumberStatus::not_a_number
+                              ? std::string(" (expected a probability such as 0.25)")
+                              : ": " + detail::number_problem(status)));
       }
       values_.push_back(value);
       ++count;
@@ -390,6 +395,17 @@ class Parser {
       declared_at.push_back(raw.name);
     }
     spec.cpts.resize(spec.variables.size());
+    // Per variable, an index of its states, built the first time a row names one (rows of a CPT whose
+    // parent has 10^5 states would otherwise scan them all per label).
+    std::vector<std::unique_ptr<detail::NameIndex>> state_index(spec.variables.size());
+    const auto find_state = [&](VariableId v, std::string_view state) -> std::optional<std::size_t> {
+      const Variable& var = spec.variables[v];
+      if (var.cardinality() <= 8) return var.find_state(state);
+      if (!state_index[v]) state_index[v] = std::make_unique<detail::NameIndex>(var.states);
+      const std::size_t* s = state_index[v]->find(state);
+      return s ? std::optional<std::size_t>(*s) : std::nullopt;
+    };
+    std::vector<std::size_t> parent_of(spec.variables.size(), 0);  // 1 + the child whose parent it is listed as
     const auto lookup = [&](const Token& t, const std::string& role) -> VariableId {
       const auto it = ids.find(t.text);
       if (it == ids.end()) {
@@ -414,19 +430,17 @@ class Parser {
       for (const Token& p : prob.parents) {
         const VariableId parent = lookup(p, "as a parent of '" + name + "'");
         if (parent == child) lex_.fail(p, "variable '" + name + "' is listed as its own parent");
-        for (const VariableId other : cpt.parents) {
-          if (other == parent) lex_.fail(p, "parent '" + std::string(p.text) + "' listed twice " + context);
-        }
+        if (parent_of[parent] == child + 1) lex_.fail(p, "parent '" + std::string(p.text) + "' listed twice " + context);
+        parent_of[parent] = child + 1;
         cpt.parents.push_back(parent);
       }
       const Variable& var = spec.variables[child];
       const std::size_t card = var.cardinality();
-      const std::size_t configs = detail::checked_table_size(spec.variables, cpt.parents, lex_.at(prob.keyword));
-      const std::size_t size = detail::checked_table_size(spec.variables, {child}, lex_.at(prob.keyword)) * configs;
-      if (size > detail::kMaxTableEntries) {
-        throw LimitError(lex_.at(prob.keyword).str() + ": the CPT of '" + name + "' would have " +
-                         std::to_string(size) + " entries (limit " + std::to_string(detail::kMaxTableEntries) + ")");
-      }
+      std::vector<VariableId> scope = cpt.parents;
+      scope.push_back(child);
+      const std::size_t size = detail::checked_table_size(spec.variables, scope, lex_.at(prob.keyword),
+                                                          "the CPT of '" + name + "'");
+      const std::size_t configs = size / card;
       cpt.table.assign(size, 0.0);
       cpt.column_lines.assign(configs, 0);
       std::vector<bool> given(configs, false);
@@ -462,7 +476,7 @@ class Parser {
           std::size_t config = 0;
           for (std::size_t i = 0; i < e.labels.size(); ++i) {
             const Variable& parent = spec.variables[cpt.parents[i]];
-            const auto state = parent.find_state(e.labels[i].text);
+            const auto state = find_state(cpt.parents[i], e.labels[i].text);
             if (!state) {
               lex_.fail(e.labels[i], quote_token(e.labels[i].text) + " is not a state of '" + parent.name +
                                          "' (states: " + join_names(parent.states) + ") " + context);
@@ -551,7 +565,7 @@ void append_name(std::string& out, std::string_view name) {
 }  // namespace
 
 BayesianNetwork read_bif_string(const std::string& text, const std::string& filename, const LoadOptions& options) {
-  Parser parser(text, filename);
+  Parser parser(detail::checked_text(text, filename), filename);
   return parser.parse(options);
 }
 

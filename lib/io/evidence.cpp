@@ -115,13 +115,14 @@ Assignments read_assignment_lines(std::string_view text, const std::string& file
 
 }  // namespace
 
-Assignments read_evidence_string(const std::string& text, const std::string& filename) {
+Assignments read_evidence_string(const std::string& file_text, const std::string& filename) {
+  const std::string_view text = detail::checked_text(file_text, filename);  // no BOM, no NUL, UTF-8
   // UAI files start with a count and have no '='; `A=a` files need one on every item.
   TextCursor probe(text, filename, {.hash_comments = true});
   probe.skip_space();
   const std::string_view first = probe.take_while([](char c) { return !TextCursor::is_space(c) && c != '#'; });
   if (first.empty()) return {};
-  if (all_digits(first) && text.find('=') == std::string::npos) return read_uai_evidence(text, filename);
+  if (all_digits(first) && text.find('=') == std::string_view::npos) return read_uai_evidence(text, filename);
   return read_assignment_lines(text, filename);
 }
 

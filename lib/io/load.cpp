@@ -5,6 +5,8 @@
 #include <pgm/io/xmlbif.hpp>
 #include <pgm/io/yaml.hpp>
 
+#include "io/detail/input.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -38,6 +40,8 @@ Format format_of(const std::string& path) {
 }
 
 Model load_model(const std::string& path, LoadOptions options) {
+  // "does not exist" / "is a directory" say more than a complaint about the extension would.
+  detail::require_readable_file(path);
   const Format f = options.format == Format::automatic ? format_of(path) : options.format;
   switch (f) {
     case Format::yaml:

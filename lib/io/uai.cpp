@@ -42,18 +42,30 @@ class Reader {
     const std::size_t limit = cursor_.text().size();  // each item needs at least one byte
     const std::size_t n = count("the number of variables", limit);
     if (n == 0) fail(last_, "the model declares no variables");
-    cards_.reserve(n);
-    lines_.reserve(n);
+    // Counts are bounded by the file size, but reserve no more than the rest of the file could fill:
+    // a 1 GiB file must not make us allocate 8 GiB before the first check.
+    const auto room = [&](std::size_t declared, std::size_t bytes_each) {
+      return std::min(declared, (cursor_.text().size() - cursor_.offset()) / bytes_each + 1);
+    };
+    cards_.reserve(room(n, 2));
+    lines_.reserve(room(n, 2));
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t card = count("the cardinality of variable " + std::to_string(i), limit);
       if (card == 0) fail(last_, "variable " + std::to_string(i) + " has cardinality 0 (expected at least 1)");
+      if (card > detail::kMaxTableEntries) {
+        throw LimitError(cursor_.location(last_.line, last_.column).str() + ": variable " + std::to_string(i) +
+                         " has " + std::to_string(card) + " states, more than a table may hold (the limit is " +
+                         detail::table_limit_text() + " entries)");
+      }
       cards_.push_back(card);
       lines_.push_back(last_.line);
     }
     const std::size_t m = count("the number of functions", limit);
-    std::vector<Function> functions(m);
+    std::vector<Function> functions;
+    functions.reserve(room(m, 4));  // each function needs at least "0\n" for its scope and "1 x" for its table
+    std::vector<std::size_t> in_scope(n, 0);  // 1 + the last function whose scope lists the variable
     for (std::size_t f = 0; f < m; ++f) {
-      Function& fn = functions[f];
+      Function& fn = functions.emplace_back();
       const std::size_t k = count("the scope size of function " + std::to_string(f), limit);
       fn.line = last_.line;
       fn.column = last_.column;
@@ -68,9 +80,10 @@ class Reader {
                           " is out of range (the model has " + std::to_string(n) + " variables, 0 to " +
                           std::to_string(n - 1) + ")");
         }
-        if (std::find(fn.scope.begin(), fn.scope.end(), v) != fn.scope.end()) {
+        if (in_scope[v] == f + 1) {
           fail(last_, "variable " + std::to_string(v) + " appears twice in the scope of function " + std::to_string(f));
         }
+        in_scope[v] = f + 1;
         fn.scope.push_back(static_cast<VariableId>(v));
       }
     }
@@ -114,14 +127,10 @@ class Reader {
   }
 
   void read_table(std::size_t f, Function& fn, bool bayes) {
-    std::size_t size = 1;
-    for (const VariableId v : fn.scope) {
-      if (size > detail::kMaxTableEntries / cards_[v]) {
-        throw LimitError(cursor_.location(fn.line, fn.column).str() + ": the table of function " + std::to_string(f) +
-                         " would have more than " + std::to_string(detail::kMaxTableEntries) + " entries");
-      }
-      size *= cards_[v];
-    }
+    detail::TableSize table_size;
+    for (const VariableId v : fn.scope) table_size.times(cards_[v]);
+    const std::size_t size = detail::checked_entries(table_size, cursor_.location(fn.line, fn.column),
+                                                     "the table of function " + std::to_string(f));
     const std::size_t declared = count("the number of entries in the table of function " + std::to_string(f),
                                        cursor_.text().size());
     if (declared != size) {
@@ -140,8 +149,10 @@ class Reader {
         fail(t, "the file ends inside the table of function " + std::to_string(f) + " (read " + std::to_string(i) +
                     " of " + std::to_string(size) + " entries)");
       }
-      if (!detail::parse_double(t.text, value)) {
-        fail(t, "bad number " + quote_token(t.text) + " in the table of function " + std::to_string(f));
+      if (const auto status = detail::parse_number(t.text, value); status != detail::NumberStatus::ok) {
+        fail(t, "bad number " + quote_token(t.text) + " in the table of function " + std::to_string(f) +
+                    (status == detail::NumberStatus::not_a_number ? std::string()
+                                                                   : ": " + detail::number_problem(status)));
       }
       if (value < 0.0) {
         fail(t, "negative value " + std::string(t.text) + " in the table of function " + std::to_string(f) +
@@ -242,7 +253,7 @@ void append_table(std::string& out, std::span<const double> values) {
 }  // namespace
 
 Model read_uai_string(const std::string& text, const std::string& filename, const LoadOptions& options) {
-  Reader reader(text, filename);
+  Reader reader(detail::checked_text(text, filename), filename);
   return reader.read(options);
 }
 

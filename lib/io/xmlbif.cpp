@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace pgm::io {
 namespace {
@@ -54,11 +55,88 @@ class LineIndex {
   return s;
 }
 
+[[nodiscard]] std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// ISO-8859-1 is the one 8-bit encoding whose bytes are exactly the first 256 code points.
+[[nodiscard]] std::string latin1_to_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out += ch;
+    } else {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+// The text as UTF-8 with no byte-order mark, after honouring the encoding the XML declaration names:
+// UTF-8 and ASCII are read as they are, ISO-8859-1 is converted, anything else (UTF-16 declared in an
+// 8-bit file, windows-1252, ...) is refused by name rather than misread. UTF-16/32 with a byte-order
+// mark, NUL bytes and invalid UTF-8 are refused by checked_text.
+[[nodiscard]] std::string_view decoded_text(std::string_view text, const std::string& file, std::string& storage) {
+  std::string_view body = text;
+  if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
+  if (body.substr(0, 5) != "<?xml") return detail::checked_text(text, file);
+  const std::size_t end = body.find("?>");
+  const std::string_view declaration = body.substr(0, end);
+  const std::size_t key = declaration.find("encoding");
+  if (key == std::string_view::npos) return detail::checked_text(text, file);
+  std::size_t i = key + 8;
+  while (i < declaration.size() && (declaration[i] == ' ' || declaration[i] == '=' || declaration[i] == '\t')) ++i;
+  if (i >= declaration.size() || (declaration[i] != '"' && declaration[i] != '\'')) return detail::checked_text(text, file);
+  const char quote = declaration[i];
+  const std::size_t close = declaration.find(quote, i + 1);
+  if (close == std::string_view::npos) return detail::checked_text(text, file);
+  const std::string_view name = declaration.substr(i + 1, close - i - 1);
+  const std::string encoding = lower(name);
+  if (encoding == "utf-8" || encoding == "utf8" || encoding == "us-ascii" || encoding == "ascii") {
+    return detail::checked_text(text, file);
+  }
+  if (encoding == "iso-8859-1" || encoding == "iso8859-1" || encoding == "latin1" || encoding == "latin-1") {
+    storage = latin1_to_utf8(body);
+    return detail::checked_text(storage, file);
+  }
+  const SourceLocation where = detail::location_of(body, key, file);
+  const bool wide = encoding.rfind("utf-16", 0) == 0 || encoding.rfind("utf-32", 0) == 0 ||
+                    encoding.rfind("ucs-", 0) == 0 || encoding == "utf16" || encoding == "utf32";
+  throw ParseError(where, "the XML declaration says encoding=\"" + std::string(name.substr(0, 40)) + "\"" +
+                              (wide ? ", but the file is 8-bit text, not UTF-16 (it starts with '<?xml')" : "") +
+                              "; pgm reads XMLBIF files as UTF-8 (or ISO-8859-1): save the file as UTF-8 and "
+                              "declare encoding=\"UTF-8\"");
+}
+
+// pugixml turns &#0; into a NUL that ends the C string it hands back, so "tr&#0;ue" would silently read
+// as "tr". XML 1.0 does not allow the character at all: refuse it where it is written.
+void refuse_nul_references(std::string_view text, const std::string& file) {
+  for (std::size_t at = text.find("&#"); at != std::string_view::npos; at = text.find("&#", at + 2)) {
+    std::size_t i = at + 2;
+    const bool hex = i < text.size() && (text[i] == 'x' || text[i] == 'X');
+    if (hex) ++i;
+    const std::size_t digits = i;
+    while (i < text.size() && text[i] == '0') ++i;
+    if (i > digits && i < text.size() && text[i] == ';') {
+      throw ParseError(detail::location_of(text, at, file),
+                       "the character reference " + std::string(text.substr(at, i + 1 - at)) +
+                           " is a NUL character, which XML does not allow");
+    }
+  }
+}
+
 class Reader {
  public:
-  Reader(const std::string& text, const std::string& file) : text_(text), file_(file), lines_(text) {}
+  Reader(std::string_view text, const std::string& file)
+      : text_(decoded_text(text, file, storage_)), file_(file), lines_(text_) {}
 
   BayesianNetwork read(const LoadOptions& options) {
+    refuse_nul_references(text_, file_);
     const pugi::xml_parse_result result =
         doc_.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!result) {
@@ -122,6 +200,7 @@ class Reader {
   std::string text_of(const pugi::xml_node& n, const std::string& what) const {
     const std::string_view t = trim(n.child_value());
     if (t.empty()) fail(n, "empty <" + std::string(n.name()) + ">: expected " + what);
+    detail::check_name(t, at(n), "<" + std::string(n.name()) + ">");  // &#xD800; is well-formed XML, not UTF-8
     return std::string(t);
   }
 
@@ -137,13 +216,12 @@ class Reader {
       fail(name_node, "variable '" + v.name + "' declared twice (first at line " +
                           std::to_string(spec.variable_lines[ids_[v.name]]) + ")");
     }
+    std::unordered_set<std::string> seen;  // hashed: 10^5 outcomes must not cost 10^10 comparisons
     for (pugi::xml_node n : node.children()) {
       if (n.type() != pugi::node_element) continue;
       if (same_name(n.name(), "OUTCOME")) {
         std::string state = text_of(n, "a state name");
-        if (std::find(v.states.begin(), v.states.end(), state) != v.states.end()) {
-          fail(n, "state '" + state + "' listed twice for variable '" + v.name + "'");
-        }
+        if (!seen.insert(state).second) fail(n, "state '" + state + "' listed twice for variable '" + v.name + "'");
         v.states.push_back(std::move(state));
       } else if (!same_name(n.name(), "NAME") && !same_name(n.name(), "PROPERTY")) {
         fail(n, "unexpected element <" + std::string(n.name()) + "> in <VARIABLE> (expected NAME, OUTCOME, PROPERTY)");
@@ -181,9 +259,11 @@ class Reader {
       if (same_name(n.name(), "GIVEN")) {
         const VariableId parent = lookup(n, "in <GIVEN> of '" + name + "'");
         if (parent == child) fail(n, "variable '" + name + "' is given as its own parent");
-        if (std::find(cpt.parents.begin(), cpt.parents.end(), parent) != cpt.parents.end()) {
+        if (parent_of_.size() < spec.variables.size()) parent_of_.resize(spec.variables.size(), 0);
+        if (parent_of_[parent] == child + 1) {
           fail(n, "parent '" + spec.variables[parent].name + "' given twice for '" + name + "'");
         }
+        parent_of_[parent] = child + 1;
         cpt.parents.push_back(parent);
       } else if (same_name(n.name(), "TABLE")) {
         if (table_node) fail(n, "second <TABLE> for '" + name + "'");
@@ -196,7 +276,7 @@ class Reader {
     if (!table_node) fail(node, "<" + std::string(node.name()) + "> for '" + name + "' has no <TABLE>");
     std::vector<VariableId> scope = cpt.parents;
     scope.push_back(child);
-    const std::size_t size = detail::checked_table_size(spec.variables, scope, where);
+    const std::size_t size = detail::checked_table_size(spec.variables, scope, where, "the <TABLE> of '" + name + "'");
     read_table(table_node, name, size, spec.variables[child].cardinality(), cpt);
   }
 
@@ -232,9 +312,11 @@ class Reader {
       const std::string_view token = text.substr(start, i - start);
       const int column = static_cast<int>(start - line_start) + (first_line ? base_column : 1);
       double value = 0.0;
-      if (!detail::parse_double(token, value)) {
+      if (const auto status = detail::parse_number(token, value); status != detail::NumberStatus::ok) {
         throw ParseError({file_, line, column}, "bad number " + quote_token(token) + " in the <TABLE> of '" + name +
-                                                    "' (expected a probability such as 0.25)");
+                                                    (status == detail::NumberStatus::not_a_number
+                                                         ? std::string("' (expected a probability such as 0.25)")
+                                                         : "': " + detail::number_problem(status)));
       }
       if (cpt.table.size() == size) {
         throw ParseError({file_, line, column}, "the <TABLE> of '" + name + "' has more than the " +
@@ -249,11 +331,13 @@ class Reader {
     }
   }
 
-  const std::string& text_;
+  std::string storage_;  // the text converted to UTF-8, when it was declared ISO-8859-1
+  std::string_view text_;
   std::string file_;
   LineIndex lines_;
   pugi::xml_document doc_;
   std::unordered_map<std::string, VariableId> ids_;
+  std::vector<std::size_t> parent_of_;  // 1 + the child whose <GIVEN> last named the variable
 };
 
 void append_escaped(std::string& out, std::string_view s) {

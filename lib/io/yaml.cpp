@@ -5,13 +5,16 @@
 #include "io/detail/yaml_access.hpp"
 #include "io/detail/yaml_gaussian.hpp"
 
+#include <yaml-cpp/depthguard.h>  // YAML::DeepRecursion
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 
 namespace pgm::io {
 namespace detail {
@@ -25,28 +28,28 @@ YAML::Node YamlContext::require(const YAML::Node& map, const std::string& key, c
 std::string YamlContext::scalar(const YAML::Node& n, const std::string& what) const {
   if (n.IsNull()) fail(n, what + " is empty (YAML null, e.g. '~' or nothing after the colon); expected a value");
   if (!n.IsScalar()) fail(n, what + " must be a single value");
+  // The file is valid UTF-8, but an escape ("\0" in a quoted scalar) can still put a NUL in a name.
+  check_name(n.Scalar(), at(n), what);
   return n.Scalar();
 }
 
 double YamlContext::number(const YAML::Node& n, const std::string& what) const {
   const std::string s = scalar(n, what);
   double v = 0;
-  const char* b = s.data();
-  const char* e = s.data() + s.size();
-  if (b != e && *b == '+') ++b;
-  auto [p, ec] = std::from_chars(b, e, v);
-  if (ec != std::errc() || p != e || s.empty()) {
+  const NumberStatus status = parse_number(s, v);
+  if (status == NumberStatus::underflow || status == NumberStatus::overflow) {
+    fail(n, what + " is '" + s + "', which is " + number_problem(status));
+  }
+  if (status != NumberStatus::ok) {
     const std::string lower = [&] {
       std::string l;
       for (char c : s) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       return l;
     }();
-    if (lower == ".nan" || lower == "nan") fail(n, what + " is NaN; expected a number");
-    if (lower.find("inf") != std::string::npos) fail(n, what + " is infinite; expected a finite number");
+    if (status == NumberStatus::nan || lower == ".nan") fail(n, what + " is NaN; expected a number");
+    if (status == NumberStatus::infinite || lower.find("inf") != std::string::npos) fail(n, what + " is infinite; expected a finite number");
     fail(n, what + " is '" + s + "', which is not a number");
   }
-  if (std::isnan(v)) fail(n, what + " is NaN; expected a number");
-  if (!std::isfinite(v)) fail(n, what + " is infinite; expected a finite number");
   return v;
 }
 
@@ -136,10 +139,28 @@ void check_column(const YamlContext& ctx, const YAML::Node& where, const std::ve
   }
 }
 
+// State name -> index per variable, hashed for variables with many states (a parent with 10^5 states
+// keyed 10^5 times would otherwise cost 10^10 comparisons), built on first use.
+class StateLookup {
+ public:
+  explicit StateLookup(const VariableSet& vars) : vars_(vars), index_(vars.size()) {}
+  [[nodiscard]] std::optional<std::size_t> find(VariableId v, std::string_view state) {
+    const Variable& var = vars_[v];
+    if (var.cardinality() <= 8) return var.find_state(state);
+    if (!index_[v]) index_[v] = std::make_unique<detail::NameIndex>(var.states);
+    const std::size_t* s = index_[v]->find(state);
+    return s ? std::optional<std::size_t>(*s) : std::nullopt;
+  }
+
+ private:
+  const VariableSet& vars_;
+  std::vector<std::unique_ptr<detail::NameIndex>> index_;
+};
+
 // Walks the nested `probabilities:` map, first parent outermost, appending columns row-major.
 void read_nested(const YamlContext& ctx, const YAML::Node& n, const VariableSet& vars, VariableId child,
                  const std::vector<VariableId>& parents, std::vector<std::size_t>& states, std::vector<double>& table,
-                 double tolerance) {
+                 double tolerance, StateLookup& lookup) {
   const std::string& cname = vars[child].name;
   if (states.size() == parents.size()) {
     const std::string given = parents.empty() ? "" : " given " + config_text(vars, parents, states);
@@ -161,7 +182,7 @@ void read_nested(const YamlContext& ctx, const YAML::Node& n, const VariableSet&
   std::vector<std::optional<YAML::Node>> by_state(pv.cardinality());
   for (const auto& kv : n) {
     const std::string key = ctx.scalar(kv.first, "a state of '" + pv.name + "'");
-    auto s = pv.find_state(key);
+    auto s = lookup.find(parents[states.size()], key);
     if (!s) ctx.fail(kv.first, "'" + key + "' is not a state of parent '" + pv.name + "'; its states are: " + join_names(pv.states));
     if (by_state[*s]) ctx.fail(kv.first, "state '" + key + "' of parent '" + pv.name + "' appears twice in the CPT of '" + cname + "'");
     by_state[*s].emplace(kv.second);
@@ -169,7 +190,7 @@ void read_nested(const YamlContext& ctx, const YAML::Node& n, const VariableSet&
   for (std::size_t s = 0; s < pv.cardinality(); ++s) {
     if (!by_state[s]) ctx.fail(n, "the CPT of '" + cname + "' has no entry for state '" + pv.states[s] + "' of parent '" + pv.name + "'");
     states.push_back(s);
-    read_nested(ctx, *by_state[s], vars, child, parents, states, table, tolerance);
+    read_nested(ctx, *by_state[s], vars, child, parents, states, table, tolerance, lookup);
     states.pop_back();
   }
 }
@@ -184,6 +205,8 @@ BayesianNetwork read_bayesian_network(const YAML::Node& root, const YamlContext&
   ctx.expect_map(cpds, "'cpds'");
   std::vector<std::optional<YAML::Node>> cpd_key(vars.size());
   std::vector<std::vector<VariableId>> parents_of(vars.size());
+  std::vector<std::size_t> parent_stamp(vars.size(), 0);  // 1 + the child whose parent list last named it
+  StateLookup lookup(vars);
   for (const auto& kv : cpds) {
     const std::string cname = ctx.scalar(kv.first, "a CPT name");
     auto id = vars.find(cname);
@@ -213,8 +236,9 @@ BayesianNetwork read_bayesian_network(const YAML::Node& root, const YamlContext&
           ctx.fail(pn[i], "unknown parent '" + pnames[i] + "' of '" + cname + "'; declared variables are: " + join_names(names));
         }
         if (*pid == *id) ctx.fail(pn[i], "variable '" + cname + "' lists itself as a parent");
-        for (VariableId q : parents)
-          if (q == *pid) ctx.fail(pn[i], "parent '" + pnames[i] + "' of '" + cname + "' is listed twice");
+        if (parent_stamp[*pid] == *id + 1)
+          ctx.fail(pn[i], "parent '" + pnames[i] + "' of '" + cname + "' is listed twice");
+        parent_stamp[*pid] = *id + 1;
         parents.push_back(*pid);
       }
     }
@@ -222,18 +246,24 @@ BayesianNetwork read_bayesian_network(const YAML::Node& root, const YamlContext&
     const YAML::Node table = cpd["table"];
     if (probs && table) ctx.fail(kv.first, "the CPT of '" + cname + "' gives both 'probabilities' and 'table'; give one");
     if (!probs && !table) ctx.fail(kv.first, "the CPT of '" + cname + "' has neither 'probabilities' nor 'table'");
+    // The size first, never wrapped: 63 binary parents make 2^64 entries, which must not pass for 0,
+    // and aliases can nest a 'probabilities:' map of that many columns in a few lines.
+    detail::TableSize rows_size;
+    for (VariableId p : parents) rows_size.times(vars[p].cardinality());
+    const std::size_t k = vars[*id].cardinality();
+    const std::size_t entries =
+        detail::checked_entries(detail::TableSize(rows_size).times(k), ctx.at(kv.first), "the CPT of '" + cname + "'");
+    const std::size_t rows = entries / k;
     std::vector<double> values;
     if (probs) {
       std::vector<std::size_t> states;
-      read_nested(ctx, probs, vars, *id, parents, states, values, kCptSumTolerance);
+      values.reserve(entries);
+      read_nested(ctx, probs, vars, *id, parents, states, values, kCptSumTolerance, lookup);
     } else {
       values = ctx.numbers(table, "the table of '" + cname + "'");
-      std::size_t rows = 1;
-      for (VariableId p : parents) rows *= vars[p].cardinality();
-      const std::size_t k = vars[*id].cardinality();
-      if (values.size() != rows * k)
+      if (values.size() != entries)
         ctx.fail(table, "the table of '" + cname + "' has " + std::to_string(values.size()) + " entries; expected " +
-                            std::to_string(rows * k) + " (" + std::to_string(rows) + " parent configurations x " +
+                            std::to_string(entries) + " (" + std::to_string(rows) + " parent configurations x " +
                             std::to_string(k) + " states)");
       std::vector<std::size_t> states(parents.size(), 0);
       for (std::size_t r = 0; r < rows; ++r) {
@@ -274,6 +304,7 @@ MarkovNetwork read_markov_network(const YAML::Node& root, const YamlContext& ctx
   const VariableSet& vars = b.variables();
   const YAML::Node factors = ctx.require(root, "factors", "a markov-network model");
   ctx.expect_sequence(factors, "'factors'");
+  std::vector<std::size_t> in_scope(vars.size(), 0);  // 1 + the last factor whose scope named the variable
   for (std::size_t i = 0; i < factors.size(); ++i) {
     const YAML::Node f = factors[i];
     const std::string which = "factor " + std::to_string(i + 1);
@@ -286,7 +317,7 @@ MarkovNetwork read_markov_network(const YAML::Node& root, const YamlContext& ctx
     const auto names = ctx.strings(sn, "the scope of " + which);
     if (names.empty()) ctx.fail(sn, "the scope of " + which + " is empty");
     std::vector<VariableId> scope;
-    std::size_t expected = 1;
+    detail::TableSize size;
     for (std::size_t j = 0; j < names.size(); ++j) {
       auto id = vars.find(names[j]);
       if (!id) {
@@ -294,11 +325,12 @@ MarkovNetwork read_markov_network(const YAML::Node& root, const YamlContext& ctx
         for (const auto& v : vars.all()) all.push_back(v.name);
         ctx.fail(sn[j], "unknown variable '" + names[j] + "' in the scope of " + which + "; declared variables are: " + join_names(all));
       }
-      for (VariableId q : scope)
-        if (q == *id) ctx.fail(sn[j], "variable '" + names[j] + "' appears twice in the scope of " + which);
+      if (in_scope[*id] == i + 1) ctx.fail(sn[j], "variable '" + names[j] + "' appears twice in the scope of " + which);
+      in_scope[*id] = i + 1;
       scope.push_back(*id);
-      expected *= vars[*id].cardinality();
+      size.times(vars[*id].cardinality());
     }
+    const std::size_t expected = detail::checked_entries(size, ctx.at(sn), "the table of " + which);
     const YAML::Node vn = ctx.require(f, "values", which);
     const auto values = ctx.numbers(vn, "a value of " + which);
     if (values.size() != expected)
@@ -320,6 +352,52 @@ MarkovNetwork read_markov_network(const YAML::Node& root, const YamlContext& ctx
   }
 }
 
+// yaml-cpp keeps both entries of a mapping that repeats a key and answers lookups with the first, so
+// a repeated key would silently lose the second value: refuse it. Every mapping is checked, walking the
+// document with an explicit stack; aliases make the node graph a DAG (or, through an anchor used inside
+// itself, a cycle), so the walk is bounded by a budget of nodes proportional to the file's size.
+void check_unique_keys(const YAML::Node& root, const YamlContext& ctx, std::size_t text_size) {
+  // Without aliases every node visited is at least one byte of the file.
+  std::size_t budget = 4 * text_size + 100000;
+  const auto spend = [&](const YAML::Node& n) {
+    if (budget-- == 0) {
+      ctx.fail(n, "the YAML's aliases (*name) expand to more nodes than the file could spell out; "
+                  "a model file needs no nested aliases");
+    }
+  };
+  // Each node with the key it sits under (for the message), or empty at the top.
+  std::vector<std::pair<YAML::Node, std::string>> stack{{root, std::string()}};
+  while (!stack.empty()) {
+    const auto [n, under] = stack.back();
+    stack.pop_back();
+    if (n.IsSequence()) {
+      for (const YAML::Node& child : n) {
+        spend(child);
+        if (child.IsMap() || child.IsSequence()) stack.emplace_back(child, under);
+      }
+      continue;
+    }
+    if (!n.IsMap()) continue;
+    std::unordered_map<std::string, YAML::Node> first;
+    for (const auto& kv : n) {
+      spend(kv.first);
+      if (kv.first.IsScalar()) {
+        const auto [it, inserted] = first.emplace(kv.first.Scalar(), kv.first);
+        if (!inserted) {
+          const bool top = under.empty();
+          ctx.fail(kv.first, std::string(top ? "duplicate top-level key '" : "duplicate key '") +
+                                 kv.first.Scalar().substr(0, 40) + "'" + (top ? "" : " under '" + under + "'") +
+                                 " (first at line " + std::to_string(ctx.at(it->second).line) +
+                                 "); each key may appear once in a mapping");
+        }
+      }
+      if (kv.second.IsMap() || kv.second.IsSequence()) {
+        stack.emplace_back(kv.second, kv.first.IsScalar() && !kv.first.Scalar().empty() ? kv.first.Scalar().substr(0, 40) : std::string("?"));
+      }
+    }
+  }
+}
+
 std::string stem(const std::string& path) {
   auto slash = path.find_last_of('/');
   std::string s = slash == std::string::npos ? path : path.substr(slash + 1);
@@ -329,15 +407,26 @@ std::string stem(const std::string& path) {
 
 }  // namespace
 
-Model read_yaml_string(const std::string& text, const std::string& filename, const LoadOptions& options) {
+Model read_yaml_string(const std::string& file_text, const std::string& filename, const LoadOptions& options) {
   const YamlContext ctx{filename};
+  const std::string_view text = detail::checked_text(file_text, filename);  // no BOM, no NUL, UTF-8
   bool blank = true;
   for (char c : text)
     if (!std::isspace(static_cast<unsigned char>(c))) blank = false;
   if (blank) throw ParseError({filename, 0, 0}, "the file is empty; expected a YAML model");
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    // Every document, so that a second one is refused instead of silently ignored.
+    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    if (!documents.empty()) root = documents.front();
+    for (std::size_t i = 1; i < documents.size(); ++i) {
+      if (documents[i].IsNull()) continue;  // a trailing '---' or '...' with nothing after it
+      ctx.fail(documents[i], "a second YAML document (after '---'); a model file holds one document");
+    }
+  } catch (const YAML::DeepRecursion& e) {
+    throw ParseError({filename, e.mark.line + 1, e.mark.column + 1},
+                     "the YAML is nested too deeply (more than " + std::to_string(e.depth()) +
+                         " levels of lists or mappings inside each other); a model needs only a few");
   } catch (const YAML::ParserException& e) {
     throw ParseError({filename, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
   } catch (const YAML::Exception& e) {
@@ -346,6 +435,7 @@ Model read_yaml_string(const std::string& text, const std::string& filename, con
   if (!root || root.IsNull()) throw ParseError({filename, 0, 0}, "the file is empty (only comments); expected a YAML model");
   if (!root.IsMap()) ctx.fail(root, "the top level must be a mapping with 'type', 'variables', ...");
   try {
+    check_unique_keys(root, ctx, text.size());
     const std::string type = ctx.scalar(ctx.require(root, "type", "the model"), "'type'");
     const std::string name = root["name"] ? ctx.scalar(root["name"], "'name'") : stem(filename);
     if (type == "bayesian-network") return read_bayesian_network(root, ctx, name, options);

@@ -28,17 +28,10 @@ std::string describe_configuration(const std::vector<Variable>& variables, const
 }
 
 std::size_t checked_table_size(const std::vector<Variable>& variables, const std::vector<VariableId>& scope,
-                               const SourceLocation& where) {
-  std::size_t size = 1;
-  for (const VariableId v : scope) {
-    const std::size_t card = variables[v].cardinality();
-    if (card != 0 && size > kMaxTableEntries / card) {
-      throw LimitError(where.str() + ": the table over " + std::to_string(scope.size()) +
-                       " variables would have more than " + std::to_string(kMaxTableEntries) + " entries");
-    }
-    size *= card;
-  }
-  return size;
+                               const SourceLocation& where, const std::string& what) {
+  TableSize size;
+  for (const VariableId v : scope) size.times(variables[v].cardinality());
+  return checked_entries(size, where, what);
 }
 
 namespace {
@@ -136,6 +129,13 @@ BayesianNetwork assemble_bayesian_network(BnSpec spec, const std::string& file, 
                                           const std::string& block) {
   if (spec.variables.empty()) throw ParseError({file, 0, 0}, "no variables declared");
   const std::size_t n = spec.variables.size();
+  for (VariableId v = 0; v < n; ++v) {
+    const SourceLocation declared{file, spec.variable_lines[v], 0};
+    check_name(spec.variables[v].name, declared, "a variable name");
+    for (const std::string& s : spec.variables[v].states) {
+      check_name(s, declared, "a state name of '" + spec.variables[v].name + "'");
+    }
+  }
   for (VariableId v = 0; v < n; ++v) {
     if (!spec.cpts[v].present) {
       throw ParseError({file, spec.variable_lines[v], 0},

@@ -2,6 +2,8 @@
 // PRIVATE: the checks every Bayesian-network reader (BIF, XMLBIF, UAI BAYES) shares once the text is
 // parsed, done here rather than left to BayesianNetworkBuilder so that each error points at the line
 // of the offending block or row of the user's file.
+#include "io/detail/input.hpp"
+
 #include <pgm/core/error.hpp>
 #include <pgm/core/variable.hpp>
 #include <pgm/io/load.hpp>
@@ -12,9 +14,6 @@
 #include <vector>
 
 namespace pgm::io::detail {
-
-// Tables larger than this are refused (a short file can declare an astronomically large CPT).
-inline constexpr std::size_t kMaxTableEntries = std::size_t{1} << 25;
 
 struct CptSpec {
   bool present = false;
@@ -36,11 +35,14 @@ struct BnSpec {
 [[nodiscard]] std::string describe_configuration(const std::vector<Variable>& variables,
                                                  const std::vector<VariableId>& parents, std::size_t config);
 
-// Product of the cardinalities; LimitError (naming file and line) above kMaxTableEntries.
+// Product of the cardinalities (never wrapped); LimitError naming file, line and the true size above
+// kMaxTableEntries. `what` names the table in the message ("the CPT of 'X'").
 [[nodiscard]] std::size_t checked_table_size(const std::vector<Variable>& variables,
-                                             const std::vector<VariableId>& scope, const SourceLocation& where);
+                                             const std::vector<VariableId>& scope, const SourceLocation& where,
+                                             const std::string& what);
 
-// Checks that every variable has a CPT, entries are probabilities, columns sum to 1 within
+// Checks that every name and state is valid UTF-8 (escapes can produce bad bytes from a valid file),
+// every variable has a CPT, entries are probabilities, columns sum to 1 within
 // kCptSumTolerance and the graph is acyclic (ParseError at the offending line), then builds.
 // `block` names a CPT block in messages ("probability block", "DEFINITION", "function").
 [[nodiscard]] BayesianNetwork assemble_bayesian_network(BnSpec spec, const std::string& file,

@@ -5,6 +5,8 @@
 // (std::from_chars / std::to_chars) every reader and writer of ours shares, so numbers round-trip bit-exactly.
 #include <pgm/core/error.hpp>
 
+#include "io/detail/input.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -17,16 +19,6 @@
 
 namespace pgm::io::detail {
 
-// Reads a whole file; IoError naming the path when it cannot be opened or read.
-[[nodiscard]] inline std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot open '" + path + "' for reading");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw IoError("error while reading '" + path + "'");
-  return std::move(buffer).str();
-}
-
 // Writes text to a file; IoError naming the path on failure.
 inline void write_text_file(const std::string& path, std::string_view text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -36,18 +28,9 @@ inline void write_text_file(const std::string& path, std::string_view text) {
   if (!out) throw IoError("error while writing '" + path + "'");
 }
 
-// Exact decimal -> double: the whole token must be a finite number (an optional leading '+' is allowed,
-// as some writers emit it). Returns false otherwise, including on overflow/underflow.
+// Exact decimal -> double (see parse_number); false for anything but a finite number.
 [[nodiscard]] inline bool parse_double(std::string_view token, double& out) noexcept {
-  if (!token.empty() && token.front() == '+') token.remove_prefix(1);
-  if (token.empty()) return false;
-  const char* first = token.data();
-  const char* last = first + token.size();
-  double value = 0.0;
-  const auto [ptr, ec] = std::from_chars(first, last, value, std::chars_format::general);
-  if (ec != std::errc{} || ptr != last || !std::isfinite(value)) return false;
-  out = value;
-  return true;
+  return parse_number(token, out) == NumberStatus::ok;
 }
 
 // Non-negative decimal integer that fits `max`; false otherwise.
