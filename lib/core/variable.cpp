@@ -72,19 +72,26 @@ std::vector<VariableId> VariableSet::ids(std::span<const std::string> names) con
 
 Evidence VariableSet::evidence(std::span<const std::pair<std::string, std::string>> assignments) const {
   Evidence e;
+  e.reserve(assignments.size());
   for (const auto& [name, state] : assignments) {
     const VariableId v = id(name);
-    const std::size_t s = variables_[v].state_index(state);
-    auto it = std::find_if(e.begin(), e.end(), [v](const auto& p) { return p.first == v; });
-    if (it != e.end()) {
-      if (it->second != s)
-        throw QueryError("evidence gives variable '" + name + "' two different states: '" +
-                         variables_[v].states[it->second] + "' and '" + state + "'");
+    e.emplace_back(v, variables_[v].state_index(state));
+  }
+  // Sort by id keeping the given order among repeats, so a conflict names the states as given.
+  std::stable_sort(e.begin(), e.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    if (kept > 0 && e[kept - 1].first == e[i].first) {
+      if (e[kept - 1].second != e[i].second) {
+        const Variable& var = variables_[e[i].first];
+        throw QueryError("evidence gives variable '" + var.name + "' two different states: '" +
+                         var.states[e[kept - 1].second] + "' and '" + var.states[e[i].second] + "'");
+      }
       continue;
     }
-    e.emplace_back(v, s);
+    e[kept++] = e[i];
   }
-  std::sort(e.begin(), e.end());
+  e.resize(kept);
   return e;
 }
 

@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -89,14 +90,27 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
 
 // The evidence file's assignments, then those of --given (already parsed, so that a malformed
 // --given is reported before any file is read); a variable given twice must agree.
+// An unreadable evidence file is bad evidence (exit 4), not a bad model; its message names file:line.
 [[nodiscard]] Assignments evidence_of(const InferenceOptions& opts, Assignments given) {
-  Assignments out = opts.evidence_file.empty() ? Assignments{} : io::read_evidence_file(opts.evidence_file);
+  Assignments out;
+  if (!opts.evidence_file.empty()) {
+    try {
+      out = io::read_evidence_file(opts.evidence_file);
+    } catch (const ParseError& e) {
+      throw QueryError(e.what());
+    } catch (const IoError& e) {
+      throw QueryError(e.what());
+    }
+  }
+  std::unordered_map<std::string, std::size_t> index;  // name -> position in out
+  for (std::size_t i = 0; i < out.size(); ++i) index.emplace(out[i].first, i);
   for (auto& [name, state] : given) {
-    const auto same = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == name; });
-    if (same == out.end()) {
+    const auto same = index.find(name);
+    if (same == index.end()) {
+      index.emplace(name, out.size());
       out.emplace_back(std::move(name), std::move(state));
-    } else if (same->second != state) {
-      throw QueryError("variable '" + name + "' is given twice with different states: '" + same->second +
+    } else if (out[same->second].second != state) {
+      throw QueryError("variable '" + name + "' is given twice with different states: '" + out[same->second].second +
                        "' (in " + opts.evidence_file + ") and '" + state + "' (in --given)");
     }
   }
