@@ -1,5 +1,6 @@
 #include <pgm/core/error.hpp>
 #include <pgm/core/factor.hpp>
+#include <pgm/core/size.hpp>
 
 #include <algorithm>
 #include <array>
@@ -93,14 +94,12 @@ void for_each_run(const Walk<K>& w, std::array<std::size_t, K> off, Inner&& inne
   }
 }
 
+// Zero cardinalities are a model error; sizes that overflow or exceed max_table_bytes() a LimitError
+// naming the true size, checked before anything is allocated.
 std::size_t checked_size(const std::vector<std::size_t>& cards) {
-  std::size_t n = 1;
-  for (std::size_t c : cards) {
+  for (std::size_t c : cards)
     if (c == 0) throw ModelError("a variable of a factor has no states");
-    if (n > std::numeric_limits<std::size_t>::max() / c) throw LimitError("factor table size overflows 64 bits");
-    n *= c;
-  }
-  return n;
+  return checked_table_size(cards);
 }
 
 // Sorted union of two sorted scopes with cardinalities.

@@ -1,14 +1,17 @@
 // Factor algebra against hand-computed tables, plus algebraic laws on random factors.
 #include <pgm/core/error.hpp>
 #include <pgm/core/factor.hpp>
+#include <pgm/core/size.hpp>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <random>
 #include <sstream>
+#include <string>
 #include <vector>
 
 namespace pgm {
@@ -205,10 +208,93 @@ TEST(Factor, ConstantFromVariableSet) {
   EXPECT_EQ(f.sum(), 12.0);
 }
 
-TEST(Factor, PrintsSomething) {
+TEST(Factor, PrintsScopeAndValues) {
+  // Scope as id:cardinality in storage order, then the values row-major.
   std::ostringstream os;
   os << f1();
-  EXPECT_FALSE(os.str().empty());
+  EXPECT_EQ(os.str(), "Factor(0:2,1:3) [1 2 3 4 5 6]");
+  std::ostringstream scalar;
+  scalar << Factor::scalar(0.25);
+  EXPECT_EQ(scalar.str(), "Factor() [0.25]");
+  // More than 64 entries: the first 64, then an ellipsis.
+  std::vector<double> v(70);
+  std::string expected = "Factor(3:70) [";
+  for (int i = 0; i < 70; ++i) v[static_cast<std::size_t>(i)] = i;
+  for (int i = 0; i < 64; ++i) expected += (i ? " " : "") + std::to_string(i);
+  expected += " ...]";
+  std::ostringstream big;
+  big << Factor({3}, {70}, v);
+  EXPECT_EQ(big.str(), expected);
+}
+
+// ---- sizes: no wrap-around, refusal before allocation ------------------------------------------
+
+std::string limit_message(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const LimitError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no LimitError";
+  return {};
+}
+
+TEST(FactorSize, TableSizeDetectsOverflow) {
+  const std::vector<std::size_t> c63(63, 2), c64(64, 2), c41(41, 3), mixed{2, 3, 5};
+  EXPECT_EQ(table_size(c63), std::size_t{1} << 63);
+  EXPECT_EQ(table_size(c64), std::nullopt);
+  EXPECT_EQ(table_size(mixed), 30u);
+  EXPECT_EQ(table_size(std::vector<std::size_t>{}), 1u);
+  EXPECT_EQ(table_size(std::vector<std::size_t>{4, 0, 7}), 0u);
+  // 3^40 ≈ 1.2e19 fits below 2^64 ≈ 1.8e19; 3^41 does not.
+  EXPECT_EQ(table_size(std::vector<std::size_t>(40, 3)).has_value(), true);
+  EXPECT_EQ(table_size(c41), std::nullopt);
+  EXPECT_EQ(describe_table_size(c64), "2^64");
+  EXPECT_EQ(describe_table_size(c41), "3^41");
+  EXPECT_EQ(describe_table_size(mixed), "30");
+  std::vector<std::size_t> c63_3(63, 2);
+  c63_3.push_back(3);
+  c63_3.push_back(3);
+  EXPECT_EQ(describe_table_size(c63_3), "2^63 × 3^2");
+  // Four distinct cardinalities: 2^61 · 3 · 5 · 7 = 2.4212e20.
+  std::vector<std::size_t> four(61, 2);
+  four.insert(four.end(), {3, 5, 7});
+  EXPECT_EQ(describe_table_size(four), "about 2.4e+20");
+}
+
+TEST(FactorSize, SixtyFourBinaryVariablesAreRefusedWithTheTrueSize) {
+  std::vector<VariableId> vars(64);
+  for (std::size_t i = 0; i < 64; ++i) vars[i] = static_cast<VariableId>(i);
+  const std::vector<std::size_t> cards(64, 2);
+  const std::string m1 = limit_message([&] { (void)Factor::constant(vars, cards, 1.0); });
+  EXPECT_NE(m1.find("2^64 entries"), std::string::npos) << m1;
+  // An empty table for that scope is not "0 values needed": the size is refused first.
+  const std::string m2 = limit_message([&] { (void)Factor(vars, cards, {}); });
+  EXPECT_NE(m2.find("2^64 entries"), std::string::npos) << m2;
+  const std::string m3 = limit_message([&] { (void)checked_table_size(cards, "the CPT of 'X'"); });
+  EXPECT_EQ(m3, "the CPT of 'X' over 64 variables would have 2^64 entries, more than can be addressed");
+}
+
+TEST(FactorSize, TablesOverTheByteLimitAreRefusedBeforeAllocating) {
+  const std::size_t saved = max_table_bytes();
+  set_max_table_bytes(std::size_t{1} << 20);  // 1 MiB = 131072 doubles
+  std::vector<VariableId> vars(18);
+  for (std::size_t i = 0; i < 18; ++i) vars[i] = static_cast<VariableId>(i);
+  // 2^17 doubles = exactly 1 MiB: allowed. 2^18 = 2 MiB: refused, naming both figures.
+  EXPECT_NO_THROW((void)Factor::constant(std::vector<VariableId>(vars.begin(), vars.begin() + 17),
+                                         std::vector<std::size_t>(17, 2), 0.5));
+  const std::string m = limit_message([&] { (void)Factor::constant(vars, std::vector<std::size_t>(18, 2), 0.5); });
+  EXPECT_NE(m.find("262144 entries"), std::string::npos) << m;
+  EXPECT_NE(m.find("2.0 MiB"), std::string::npos) << m;
+  EXPECT_NE(m.find("limit of 1.0 MiB"), std::string::npos) << m;
+  // A product of two allowed tables whose result is not allowed.
+  const Factor a = Factor::constant(std::vector<VariableId>(vars.begin(), vars.begin() + 9), std::vector<std::size_t>(9, 2), 1.0);
+  const Factor b = Factor::constant(std::vector<VariableId>(vars.begin() + 9, vars.end()), std::vector<std::size_t>(9, 2), 1.0);
+  EXPECT_THROW((void)multiply(a, b), LimitError);
+  set_max_table_bytes(0);  // the default again
+  EXPECT_GE(max_table_bytes(), std::size_t{1} << 20);
+  set_max_table_bytes(saved);
+  EXPECT_EQ(max_table_bytes(), saved);
 }
 
 // ---- algebraic laws on random factors over 5 variables with 2..4 states ------------------------
