@@ -11,7 +11,8 @@
 
 namespace pgm::gaussian_detail {
 
-// The lower Cholesky factor of a symmetric positive definite matrix (its lower triangle is read).
+// The lower Cholesky factor of a symmetric positive definite matrix (stored in full: both
+// triangles, as every caller has it).
 class DenseCholesky {
  public:
   explicit DenseCholesky(const Eigen::MatrixXd& m);
