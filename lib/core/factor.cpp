@@ -108,6 +108,15 @@ void for_each_run(const Walk<K>& w, std::array<std::size_t, K> off, Inner&& inne
 
 // Runs at least this long are walked run by run (the odometer is then amortised).
 constexpr std::size_t kLongRun = 64;
+// Tables this small are walked run by run too: setting up a tile would cost more than the walk.
+constexpr std::size_t kSmallTable = 512;
+
+template <std::size_t K>
+std::size_t walk_size(const Walk<K>& w) {
+  std::size_t n = w.inner;
+  for (std::size_t j = 0; j < w.dims; ++j) n *= w.cards[j];
+  return n;
+}
 // Entries per tile: its offset tables and output block stay in L1.
 constexpr std::size_t kTile = 1024;
 // Expand a gathered operand when its expanded tiles take at most this many doubles (256 KiB, L2).
@@ -184,22 +193,32 @@ std::size_t take_tile(Dims<K>& ds, std::size_t max, std::size_t& t) {
 
 // Offsets of stream k at each tile position, row-major over dims[0, count) (innermost fastest),
 // restricted to the dims where keep(dim) holds.
+// Offsets over one tile, on the stack: operations on small tables must not allocate.
+struct Offsets {
+  std::array<std::size_t, kTile> v;
+  std::size_t n = 1;
+  [[nodiscard]] std::size_t size() const noexcept { return n; }
+  [[nodiscard]] const std::size_t* data() const noexcept { return v.data(); }
+  std::size_t operator[](std::size_t i) const noexcept { return v[i]; }
+};
+
 template <std::size_t K, class Keep>
-std::vector<std::size_t> tile_offsets(const Dim<K>* dims, std::size_t count, std::size_t k, Keep keep) {
-  std::vector<std::size_t> off{0};
+Offsets tile_offsets(const Dim<K>* dims, std::size_t count, std::size_t k, Keep keep) {
+  Offsets off;
+  off.v[0] = 0;
   for (std::size_t j = 0; j < count; ++j) {
     if (!keep(dims[j])) continue;
-    const std::size_t n = off.size();
-    off.resize(n * dims[j].card);
+    const std::size_t n = off.n;
     for (std::size_t c = 1; c < dims[j].card; ++c)
-      for (std::size_t i = 0; i < n; ++i) off[c * n + i] = off[i] + c * dims[j].stride[k];
+      for (std::size_t i = 0; i < n; ++i) off.v[c * n + i] = off.v[i] + c * dims[j].stride[k];
+    off.n = n * dims[j].card;
   }
   return off;
 }
 
 enum class Mode { kContiguous, kBroadcast, kGather };
 
-Mode mode_of(const std::vector<std::size_t>& off) {
+Mode mode_of(const Offsets& off) {
   bool contiguous = true, zero = true;
   for (std::size_t i = 0; i < off.size(); ++i) {
     contiguous = contiguous && off[i] == i;
@@ -223,7 +242,7 @@ template <class Op>
 void combine_kernel(std::span<const std::size_t> cards, std::span<const std::array<std::size_t, 2>> st,
                     const double* av, const double* bv, double* o, Op op) {
   const auto w = make_walk<2>(cards, st);
-  if (w.inner >= kLongRun || w.dims == 0) {
+  if (w.inner >= kLongRun || w.dims == 0 || walk_size(w) <= kSmallTable) {
     const std::size_t n = w.inner;
     const std::size_t sa = w.inner_stride[0];
     const std::size_t sb = w.inner_stride[1];
@@ -249,8 +268,7 @@ void combine_kernel(std::span<const std::size_t> cards, std::span<const std::arr
   std::size_t t = 0;
   const std::size_t nt = take_tile(ds, kTile, t);
   const auto all = [](const Dim<2>&) { return true; };
-  std::array<std::vector<std::size_t>, 2> off{tile_offsets(ds.d.data(), nt, 0, all),
-                                              tile_offsets(ds.d.data(), nt, 1, all)};
+  const std::array<Offsets, 2> off{tile_offsets(ds.d.data(), nt, 0, all), tile_offsets(ds.d.data(), nt, 1, all)};
   std::array<Mode, 2> mode{mode_of(off[0]), mode_of(off[1])};
   const std::array<const double*, 2> src{av, bv};
   // Outer dims with two more streams: offsets into each stream's expanded tiles.
@@ -260,7 +278,9 @@ void combine_kernel(std::span<const std::size_t> cards, std::span<const std::arr
     const auto& d = ds.d[nt + j];
     outer[j] = {d.card, {d.stride[0], d.stride[1], 0, 0}};
   }
-  std::array<std::vector<double>, 2> expanded;
+  // Scratch reused across calls (up to kExpandBudget doubles each): no allocation per operation.
+  thread_local std::array<std::vector<double>, 2> expanded;
+  std::array<bool, 2> is_expanded{false, false};
   for (std::size_t k = 0; k < 2; ++k) {
     if (mode[k] != Mode::kGather || (k == 0 && av == o)) continue;
     std::size_t distinct = 1;
@@ -277,7 +297,8 @@ void combine_kernel(std::span<const std::size_t> cards, std::span<const std::arr
       e *= outer[j].card;
     }
     auto& ex = expanded[k];
-    ex.resize(distinct * t);
+    if (ex.size() < distinct * t) ex.resize(distinct * t);
+    is_expanded[k] = true;
     double* dst = ex.data();
     const double* s = src[k];
     const std::size_t* tab = off[k].data();
@@ -287,7 +308,7 @@ void combine_kernel(std::span<const std::size_t> cards, std::span<const std::arr
     });
     mode[k] = Mode::kContiguous;
   }
-  const bool ex_a = !expanded[0].empty(), ex_b = !expanded[1].empty();
+  const bool ex_a = is_expanded[0], ex_b = is_expanded[1];
   const double* base_a = ex_a ? expanded[0].data() : av;
   const double* base_b = ex_b ? expanded[1].data() : bv;
   const auto run = [&]<Mode MA, Mode MB>() {
@@ -319,7 +340,7 @@ void combine_kernel(std::span<const std::size_t> cards, std::span<const std::arr
 void gather_kernel(std::span<const std::size_t> cards, std::span<const std::array<std::size_t, 1>> st,
                    std::size_t base, const double* x, double* o) {
   const auto w = make_walk<1>(cards, st);
-  if (w.inner >= kLongRun || w.dims == 0) {
+  if (w.inner >= kLongRun || w.dims == 0 || walk_size(w) <= kSmallTable) {
     const std::size_t n = w.inner, s = w.inner_stride[0];
     for_each_run<1>(w, {base}, [&](const std::array<std::size_t, 1>& off) {
       if (s == 1) std::copy(x + off[0], x + off[0] + n, o);
@@ -365,6 +386,26 @@ template <class Acc>
 void fold_kernel(std::span<const std::size_t> cards, std::span<const std::array<std::size_t, 2>> st,
                  const double* x, double* y, double init, Acc acc) {
   const auto w = make_walk<2>(cards, st);
+  if (walk_size(w) <= kSmallTable) {
+    // Small input: fill the output, then one walk over the input in storage order.
+    std::size_t out = 1;
+    for (std::size_t d = 0; d < cards.size(); ++d)
+      if (st[d][1] != 0) out *= cards[d];
+    std::fill(y, y + out, init);
+    const std::size_t n = w.inner, so = w.inner_stride[1];
+    for_each_run<2>(w, {0, 0}, [&](const std::array<std::size_t, 2>& off) {
+      const double* xr = x + off[0];
+      double* yr = y + off[1];
+      if (so == 0) {
+        double s = *yr;
+        for (std::size_t i = 0; i < n; ++i) s = acc(s, xr[i]);
+        *yr = s;
+      } else {
+        for (std::size_t i = 0; i < n; ++i) yr[i * so] = acc(yr[i * so], xr[i]);
+      }
+    });
+    return;
+  }
   Dims<2> ds = merged_dims(w);
   std::size_t t = 0;
   const std::size_t nt = take_tile(ds, kTile, t);
