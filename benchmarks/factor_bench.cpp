@@ -6,6 +6,8 @@
 #include <benchmark/benchmark.h>
 
 #include <cstring>
+#include <fstream>
+#include <string>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -34,6 +36,23 @@ const pgm::Factor& big() {
   static const pgm::Factor f = random_factor(range(0, kVars), 1);
   return f;
 }
+
+std::string first_line(const char* path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line.empty() ? "unavailable" : line;
+}
+
+// The page policy decides whether fresh tables fault per 4 KiB or per 2 MiB page: print it with
+// the results ("[madvise]" is what the table allocator's MADV_HUGEPAGE needs; "[never]" means
+// every large table falls back to 4 KiB pages). thp_fault_fallback in /proc/vmstat counts
+// huge-page faults that silently got small pages (fragmented memory).
+const bool kContext = [] {
+  benchmark::AddCustomContext("thp_enabled", first_line("/sys/kernel/mm/transparent_hugepage/enabled"));
+  benchmark::AddCustomContext("thp_defrag", first_line("/sys/kernel/mm/transparent_hugepage/defrag"));
+  return true;
+}();
 
 void BM_Memcpy(benchmark::State& state) {
   const auto src = big().values();

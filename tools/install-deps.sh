@@ -3,7 +3,8 @@
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config libboost-graph-dev libeigen3-dev libyaml-cpp-dev libgtest-dev
           libgmock-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev libpugixml-dev
-          python3)  # python3: the README example test (tests/readme) and benchmarks/networks.sh
+          libopenblas-dev
+          python3 python3-numpy python3-scipy)  # python3: tests/readme, benchmarks/networks.sh, gaussian_scipy.py
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

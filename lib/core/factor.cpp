@@ -1,11 +1,14 @@
 #include <pgm/core/error.hpp>
 #include <pgm/core/factor.hpp>
+#include <pgm/core/size.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <span>
+#include <vector>
 #include <ostream>
 
 namespace pgm {
@@ -93,14 +96,414 @@ void for_each_run(const Walk<K>& w, std::array<std::size_t, K> off, Inner&& inne
   }
 }
 
-std::size_t checked_size(const std::vector<std::size_t>& cards) {
-  std::size_t n = 1;
-  for (std::size_t c : cards) {
-    if (c == 0) throw ModelError("a variable of a factor has no states");
-    if (n > std::numeric_limits<std::size_t>::max() / c) throw LimitError("factor table size overflows 64 bits");
-    n *= c;
-  }
+// ---- Tiles ---------------------------------------------------------------------------------------
+// A walk whose innermost run is short (a CPT over scattered variables multiplied into a clique,
+// summing out the fastest variable, every-other-variable marginals) would pay the odometer every
+// few entries and run at a fraction of the memory bandwidth. Instead the innermost dimensions are
+// grouped into a tile of up to kTile entries whose per-stream offsets are tabulated once; each
+// outer position then runs one tight loop over the tile: contiguous where a stream is contiguous
+// over the tile (vectorised), a broadcast where it is constant, a gather through the table
+// otherwise. A small operand that would be gathered is instead expanded once into contiguous
+// tiles (one per distinct outer offset), so the common big × small product is a pure streaming loop.
+
+// Runs at least this long are walked run by run (the odometer is then amortised).
+constexpr std::size_t kLongRun = 64;
+// Tables this small are walked run by run too: setting up a tile would cost more than the walk.
+constexpr std::size_t kSmallTable = 512;
+
+template <std::size_t K>
+std::size_t walk_size(const Walk<K>& w) {
+  std::size_t n = w.inner;
+  for (std::size_t j = 0; j < w.dims; ++j) n *= w.cards[j];
   return n;
+}
+// Entries per tile: its offset tables and output block stay in L1.
+constexpr std::size_t kTile = 1024;
+// Expand a gathered operand when its expanded tiles take at most this many doubles (256 KiB, L2).
+constexpr std::size_t kExpandBudget = std::size_t{1} << 15;
+// A sum-out whose output has at most this many entries (256 KiB) reads its input in storage order.
+constexpr std::size_t kCachedOutput = std::size_t{1} << 15;
+
+template <std::size_t K>
+struct Dim {
+  std::size_t card;
+  std::array<std::size_t, K> stride;
+};
+
+// Merged dimensions, innermost first (one more slot than kMaxDims for a tile split).
+template <std::size_t K>
+struct Dims {
+  std::array<Dim<K>, kMaxDims + 1> d{};
+  std::size_t n = 0;
+};
+
+template <std::size_t K>
+Dims<K> merged_dims(const Walk<K>& w) {
+  Dims<K> ds;
+  if (w.inner == 1 && w.dims == 0) return ds;
+  ds.d[ds.n++] = {w.inner, w.inner_stride};
+  for (std::size_t j = w.dims; j-- > 0;) ds.d[ds.n++] = {w.cards[j], w.strides[j]};
+  return ds;
+}
+
+// A walk over dims [from, to) of ds (innermost first) with no inner run: for_each_run calls its
+// functor once per position.
+template <std::size_t K>
+Walk<K> positions(const Dim<K>* dims, std::size_t count) {
+  Walk<K> w;
+  w.inner = 1;
+  w.dims = count;
+  for (std::size_t j = 0; j < count; ++j) {
+    w.cards[count - 1 - j] = dims[j].card;
+    w.strides[count - 1 - j] = dims[j].stride;
+  }
+  return w;
+}
+
+// Takes the innermost dimensions into a tile of at most `max` entries, splitting the first one that
+// does not fit when a divisor allows. Returns the number of tile dimensions; `t` gets the tile size.
+template <std::size_t K>
+std::size_t take_tile(Dims<K>& ds, std::size_t max, std::size_t& t) {
+  t = 1;
+  std::size_t i = 0;
+  while (i < ds.n) {
+    const std::size_t c = ds.d[i].card;
+    if (t * c <= max) {
+      t *= c;
+      ++i;
+      continue;
+    }
+    std::size_t q = max / t;
+    while (q >= 2 && c % q != 0) --q;
+    if (q >= 2) {
+      for (std::size_t j = ds.n; j > i + 1; --j) ds.d[j] = ds.d[j - 1];
+      ++ds.n;
+      Dim<K> outer = ds.d[i];
+      outer.card = c / q;
+      for (auto& s : outer.stride) s *= q;
+      ds.d[i].card = q;
+      ds.d[i + 1] = outer;
+      t *= q;
+      ++i;
+    }
+    break;
+  }
+  return i;
+}
+
+// Offsets of stream k at each tile position, row-major over dims[0, count) (innermost fastest),
+// restricted to the dims where keep(dim) holds.
+// Offsets over one tile, on the stack: operations on small tables must not allocate.
+struct Offsets {
+  std::array<std::size_t, kTile> v;
+  std::size_t n = 1;
+  [[nodiscard]] std::size_t size() const noexcept { return n; }
+  [[nodiscard]] const std::size_t* data() const noexcept { return v.data(); }
+  std::size_t operator[](std::size_t i) const noexcept { return v[i]; }
+};
+
+template <std::size_t K, class Keep>
+Offsets tile_offsets(const Dim<K>* dims, std::size_t count, std::size_t k, Keep keep) {
+  Offsets off;
+  off.v[0] = 0;
+  for (std::size_t j = 0; j < count; ++j) {
+    if (!keep(dims[j])) continue;
+    const std::size_t n = off.n;
+    for (std::size_t c = 1; c < dims[j].card; ++c)
+      for (std::size_t i = 0; i < n; ++i) off.v[c * n + i] = off.v[i] + c * dims[j].stride[k];
+    off.n = n * dims[j].card;
+  }
+  return off;
+}
+
+enum class Mode { kContiguous, kBroadcast, kGather };
+
+Mode mode_of(const Offsets& off) {
+  bool contiguous = true, zero = true;
+  for (std::size_t i = 0; i < off.size(); ++i) {
+    contiguous = contiguous && off[i] == i;
+    zero = zero && off[i] == 0;
+  }
+  if (off.size() > 1 && zero) return Mode::kBroadcast;
+  return contiguous ? Mode::kContiguous : Mode::kGather;
+}
+
+template <Mode M>
+inline double load(const double* p, const std::size_t* off, std::size_t i) {
+  if constexpr (M == Mode::kContiguous) return p[i];
+  else if constexpr (M == Mode::kBroadcast) return p[0];
+  else return p[off[i]];
+}
+
+// o[i] = op(x…, y…) over the output in storage order, with x and y walked by strides st[d] = {a, b}
+// (0 where a variable is absent). x may be o itself (in-place product): every entry is read
+// before it is written at the same position.
+template <class Op>
+void combine_kernel(std::span<const std::size_t> cards, std::span<const std::array<std::size_t, 2>> st,
+                    const double* av, const double* bv, double* o, Op op) {
+  const auto w = make_walk<2>(cards, st);
+  if (w.inner >= kLongRun || w.dims == 0 || walk_size(w) <= kSmallTable) {
+    const std::size_t n = w.inner;
+    const std::size_t sa = w.inner_stride[0];
+    const std::size_t sb = w.inner_stride[1];
+    for_each_run<2>(w, {0, 0}, [&](const std::array<std::size_t, 2>& off) {
+      const double* x = av + off[0];
+      const double* y = bv + off[1];
+      if (sa == 1 && sb == 1) {
+        for (std::size_t i = 0; i < n; ++i) o[i] = op(x[i], y[i]);
+      } else if (sa == 1 && sb == 0) {
+        const double yv = *y;
+        for (std::size_t i = 0; i < n; ++i) o[i] = op(x[i], yv);
+      } else if (sa == 0 && sb == 1) {
+        const double xv = *x;
+        for (std::size_t i = 0; i < n; ++i) o[i] = op(xv, y[i]);
+      } else {
+        for (std::size_t i = 0; i < n; ++i) o[i] = op(x[i * sa], y[i * sb]);
+      }
+      o += n;
+    });
+    return;
+  }
+  Dims<2> ds = merged_dims(w);
+  std::size_t t = 0;
+  const std::size_t nt = take_tile(ds, kTile, t);
+  const auto all = [](const Dim<2>&) { return true; };
+  const std::array<Offsets, 2> off{tile_offsets(ds.d.data(), nt, 0, all), tile_offsets(ds.d.data(), nt, 1, all)};
+  std::array<Mode, 2> mode{mode_of(off[0]), mode_of(off[1])};
+  const std::array<const double*, 2> src{av, bv};
+  // Outer dims with two more streams: offsets into each stream's expanded tiles.
+  std::array<Dim<4>, kMaxDims + 1> outer{};
+  const std::size_t no = ds.n - nt;
+  for (std::size_t j = 0; j < no; ++j) {
+    const auto& d = ds.d[nt + j];
+    outer[j] = {d.card, {d.stride[0], d.stride[1], 0, 0}};
+  }
+  // Scratch reused across calls (up to kExpandBudget doubles each): no allocation per operation.
+  thread_local std::array<std::vector<double>, 2> expanded;
+  std::array<bool, 2> is_expanded{false, false};
+  for (std::size_t k = 0; k < 2; ++k) {
+    if (mode[k] != Mode::kGather || (k == 0 && av == o)) continue;
+    std::size_t distinct = 1;
+    for (std::size_t j = 0; j < no; ++j)
+      if (outer[j].stride[k] != 0) distinct *= outer[j].card;
+    if (distinct > kExpandBudget / t) continue;
+    // One contiguous tile per distinct outer offset of this stream, in odometer order.
+    std::array<Dim<1>, kMaxDims + 1> moving{};
+    std::size_t nm = 0, e = t;
+    for (std::size_t j = 0; j < no; ++j) {
+      if (outer[j].stride[k] == 0) continue;
+      moving[nm++] = {outer[j].card, {outer[j].stride[k]}};
+      outer[j].stride[2 + k] = e;
+      e *= outer[j].card;
+    }
+    auto& ex = expanded[k];
+    if (ex.size() < distinct * t) ex.resize(distinct * t);
+    is_expanded[k] = true;
+    double* dst = ex.data();
+    const double* s = src[k];
+    const std::size_t* tab = off[k].data();
+    for_each_run<1>(positions<1>(moving.data(), nm), {0}, [&](const std::array<std::size_t, 1>& p) {
+      for (std::size_t i = 0; i < t; ++i) dst[i] = s[p[0] + tab[i]];
+      dst += t;
+    });
+    mode[k] = Mode::kContiguous;
+  }
+  const bool ex_a = is_expanded[0], ex_b = is_expanded[1];
+  const double* base_a = ex_a ? expanded[0].data() : av;
+  const double* base_b = ex_b ? expanded[1].data() : bv;
+  const auto run = [&]<Mode MA, Mode MB>() {
+    const std::size_t* ta = off[0].data();
+    const std::size_t* tb = off[1].data();
+    for_each_run<4>(positions<4>(outer.data(), no), {0, 0, 0, 0}, [&](const std::array<std::size_t, 4>& p) {
+      const double* x = base_a + (ex_a ? p[2] : p[0]);
+      const double* y = base_b + (ex_b ? p[3] : p[1]);
+      for (std::size_t i = 0; i < t; ++i) o[i] = op(load<MA>(x, ta, i), load<MB>(y, tb, i));
+      o += t;
+    });
+  };
+  using M = Mode;
+  switch (3 * static_cast<int>(mode[0]) + static_cast<int>(mode[1])) {
+    case 0: run.template operator()<M::kContiguous, M::kContiguous>(); break;
+    case 1: run.template operator()<M::kContiguous, M::kBroadcast>(); break;
+    case 2: run.template operator()<M::kContiguous, M::kGather>(); break;
+    case 3: run.template operator()<M::kBroadcast, M::kContiguous>(); break;
+    case 4: run.template operator()<M::kBroadcast, M::kBroadcast>(); break;
+    case 5: run.template operator()<M::kBroadcast, M::kGather>(); break;
+    case 6: run.template operator()<M::kGather, M::kContiguous>(); break;
+    case 7: run.template operator()<M::kGather, M::kBroadcast>(); break;
+    default: run.template operator()<M::kGather, M::kGather>(); break;
+  }
+}
+
+// o[i] = x[base + …] over the output in storage order, x walked by strides st[d] (a permutation
+// or a restriction by evidence).
+void gather_kernel(std::span<const std::size_t> cards, std::span<const std::array<std::size_t, 1>> st,
+                   std::size_t base, const double* x, double* o) {
+  const auto w = make_walk<1>(cards, st);
+  if (w.inner >= kLongRun || w.dims == 0 || walk_size(w) <= kSmallTable) {
+    const std::size_t n = w.inner, s = w.inner_stride[0];
+    for_each_run<1>(w, {base}, [&](const std::array<std::size_t, 1>& off) {
+      if (s == 1) std::copy(x + off[0], x + off[0] + n, o);
+      else
+        for (std::size_t i = 0; i < n; ++i) o[i] = x[off[0] + i * s];
+      o += n;
+    });
+    return;
+  }
+  Dims<1> ds = merged_dims(w);
+  std::size_t t = 0;
+  const std::size_t nt = take_tile(ds, kTile, t);
+  // Contiguous runs inside the tile (evidence on a few variables) are copied as runs.
+  if (nt >= 2 && ds.d[0].stride[0] == 1 && ds.d[0].card >= 4) {
+    const std::size_t n = ds.d[0].card;
+    const auto runs = tile_offsets(ds.d.data() + 1, nt - 1, 0, [](const Dim<1>&) { return true; });
+    const std::size_t nrun = runs.size();
+    const std::size_t* ri = runs.data();
+    for_each_run<1>(positions<1>(ds.d.data() + nt, ds.n - nt), {base}, [&](const std::array<std::size_t, 1>& p) {
+      const double* src = x + p[0];
+      for (std::size_t r = 0; r < nrun; ++r) {
+        const double* s = src + ri[r];
+        for (std::size_t i = 0; i < n; ++i) o[i] = s[i];
+        o += n;
+      }
+    });
+    return;
+  }
+  const auto tab = tile_offsets(ds.d.data(), nt, 0, [](const Dim<1>&) { return true; });
+  const std::size_t* ti = tab.data();
+  for_each_run<1>(positions<1>(ds.d.data() + nt, ds.n - nt), {base}, [&](const std::array<std::size_t, 1>& p) {
+    const double* src = x + p[0];
+    for (std::size_t i = 0; i < t; ++i) o[i] = src[ti[i]];
+    o += t;
+  });
+}
+
+// y[…] = acc over the dropped dimensions of x, y walked with strides st[d] = {x, y} where y's
+// stride is 0 for a dropped dimension; y is written completely (init, then accumulated). Each
+// output entry accumulates its inputs in storage order, as a plain walk over x would, so results
+// do not depend on the tiling.
+template <class Acc>
+void fold_kernel(std::span<const std::size_t> cards, std::span<const std::array<std::size_t, 2>> st,
+                 const double* x, double* y, double init, Acc acc) {
+  const auto w = make_walk<2>(cards, st);
+  if (walk_size(w) <= kSmallTable) {
+    // Small input: fill the output, then one walk over the input in storage order.
+    std::size_t out = 1;
+    for (std::size_t d = 0; d < cards.size(); ++d)
+      if (st[d][1] != 0) out *= cards[d];
+    std::fill(y, y + out, init);
+    const std::size_t n = w.inner, so = w.inner_stride[1];
+    for_each_run<2>(w, {0, 0}, [&](const std::array<std::size_t, 2>& off) {
+      const double* xr = x + off[0];
+      double* yr = y + off[1];
+      if (so == 0) {
+        double s = *yr;
+        for (std::size_t i = 0; i < n; ++i) s = acc(s, xr[i]);
+        *yr = s;
+      } else {
+        for (std::size_t i = 0; i < n; ++i) yr[i * so] = acc(yr[i * so], xr[i]);
+      }
+    });
+    return;
+  }
+  Dims<2> ds = merged_dims(w);
+  std::size_t t = 0;
+  const std::size_t nt = take_tile(ds, kTile, t);
+  const auto kept = [](const Dim<2>& d) { return d.stride[1] != 0; };
+  const auto dropped = [](const Dim<2>& d) { return d.stride[1] == 0; };
+  // Within the tile: input offsets of the kept positions (whose outputs are the contiguous block
+  // y[0, nk): the kept tile dimensions are the output's innermost) and of the dropped positions.
+  const auto koff = tile_offsets(ds.d.data(), nt, 0, kept);
+  const auto roff = tile_offsets(ds.d.data(), nt, 0, dropped);
+  const std::size_t nk = koff.size(), nr = roff.size();
+  const bool kept_contiguous = mode_of(koff) != Mode::kGather;
+  // Kept positions at a uniform input stride (0 when not uniform).
+  std::size_t kept_stride = nk > 1 ? koff[1] : 0;
+  for (std::size_t k = 0; k < nk && kept_stride != 0; ++k)
+    if (koff[k] != k * kept_stride) kept_stride = 0;
+  const std::size_t* kt = koff.data();
+  const std::size_t* rt = roff.data();
+  // Accumulates one input tile at xb into the output block yb.
+  bool prefetch = false;  // whether the next tile follows this one in memory (set below)
+  const auto tile = [&](const double* xb, double* yb) {
+    if (nr == 1) {
+      for (std::size_t k = 0; k < nk; ++k) yb[k] = acc(yb[k], xb[k]);  // the tile is contiguous
+      return;
+    }
+    if (nk == 1) {
+      double s = yb[0];
+      for (std::size_t r = 0; r < nr; ++r) s = acc(s, xb[r]);
+      yb[0] = s;
+      return;
+    }
+    // The loops below read the tile out of order, which the hardware prefetcher does not follow:
+    // fetch it ahead, one cache line (8 doubles) at a time, while the previous tile is summed.
+    if (prefetch)
+      for (std::size_t i = 0; i < t; i += 8) __builtin_prefetch(xb + t + i);
+    // Accumulate in a local block, which provably does not alias the input (so the compiler keeps
+    // the loop free of reloads), then store it back once.
+    std::array<double, kTile> buf;
+    std::copy(yb, yb + nk, buf.data());
+    double* b = buf.data();
+    if (kept_contiguous) {
+      for (std::size_t r = 0; r < nr; ++r) {
+        const double* xr = xb + rt[r];
+        for (std::size_t k = 0; k < nk; ++k) b[k] = acc(b[k], xr[k]);
+      }
+    } else if (kept_stride == 2) {  // the fastest variable summed out: pairs, vectorised
+      for (std::size_t r = 0; r < nr; ++r) {
+        const double* xr = xb + rt[r];
+        for (std::size_t k = 0; k < nk; ++k) b[k] = acc(b[k], xr[2 * k]);
+      }
+    } else if (kept_stride != 0) {
+      for (std::size_t r = 0; r < nr; ++r) {
+        const double* xr = xb + rt[r];
+        for (std::size_t k = 0; k < nk; ++k) b[k] = acc(b[k], xr[k * kept_stride]);
+      }
+    } else {
+      for (std::size_t r = 0; r < nr; ++r) {
+        const double* xr = xb + rt[r];
+        for (std::size_t k = 0; k < nk; ++k) b[k] = acc(b[k], xr[kt[k]]);
+      }
+    }
+    std::copy(b, b + nk, yb);
+  };
+  // Outside the tile, the dimensions [nt, nb) are walked in storage order, reading the input
+  // sequentially: the output entries they reach (ext) stay in cache. Beyond nb, kept dimensions
+  // go outermost, so each output block is finished before the next and the output is written
+  // once; the dropped ones run inside them. A small output is all one block.
+  std::size_t ext = nk, nb = nt;
+  for (; nb < ds.n; ++nb) {
+    if (!kept(ds.d[nb])) continue;
+    if (ext * ds.d[nb].card > kCachedOutput) break;
+    ext *= ds.d[nb].card;
+  }
+  prefetch = nb > nt;  // inside a block the next tile follows this one
+  const auto block = positions<2>(ds.d.data() + nt, nb - nt);
+  std::array<Dim<2>, kMaxDims + 1> ko{};
+  std::array<Dim<1>, kMaxDims + 1> ro{};
+  std::size_t nko = 0, nro = 0;
+  for (std::size_t j = nb; j < ds.n; ++j) {
+    if (kept(ds.d[j])) ko[nko++] = ds.d[j];
+    else ro[nro++] = {ds.d[j].card, {ds.d[j].stride[0]}};
+  }
+  const auto dropped_walk = positions<1>(ro.data(), nro);
+  for_each_run<2>(positions<2>(ko.data(), nko), {0, 0}, [&](const std::array<std::size_t, 2>& pk) {
+    double* yb = y + pk[1];
+    std::fill(yb, yb + ext, init);
+    for_each_run<1>(dropped_walk, {pk[0]}, [&](const std::array<std::size_t, 1>& pr) {
+      for_each_run<2>(block, {pr[0], 0},
+                      [&](const std::array<std::size_t, 2>& p) { tile(x + p[0], yb + p[1]); });
+    });
+  });
+}
+
+// Zero cardinalities are a model error; sizes that overflow or exceed max_table_bytes() a LimitError
+// naming the true size, checked before anything is allocated.
+std::size_t checked_size(const std::vector<std::size_t>& cards) {
+  for (std::size_t c : cards)
+    if (c == 0) throw ModelError("a variable of a factor has no states");
+  return checked_table_size(cards);
 }
 
 // Sorted union of two sorted scopes with cardinalities.
@@ -180,14 +583,8 @@ Factor::Factor(std::vector<VariableId> variables, std::vector<std::size_t> cardi
   }
   std::vector<std::array<std::size_t, 1>> st(perm.size());
   for (std::size_t i = 0; i < perm.size(); ++i) st[i] = {in_strides[perm[i]]};
-  const auto w = make_walk<1>(cards_, st);
   values_.resize(n);
-  double* out = values_.data();
-  const double* in = values.data();
-  for_each_run<1>(w, {0}, [&](const std::array<std::size_t, 1>& off) {
-    const std::size_t si = w.inner_stride[0];
-    for (std::size_t i = 0; i < w.inner; ++i) *out++ = in[off[0] + i * si];
-  });
+  gather_kernel(cards_, st, 0, values.data(), values_.data());
 }
 
 void Factor::compute_strides() {
@@ -282,18 +679,7 @@ std::vector<double> Factor::values_in_order(std::span<const VariableId> order) c
     st[i] = {strides_[p]};
   }
   std::vector<double> out(values_.size());
-  const auto w = make_walk<1>(cards, st);
-  double* o = out.data();
-  const double* in = values_.data();
-  for_each_run<1>(w, {0}, [&](const std::array<std::size_t, 1>& off) {
-    const std::size_t si = w.inner_stride[0];
-    if (si == 1) {
-      std::copy(in + off[0], in + off[0] + w.inner, o);
-      o += w.inner;
-    } else {
-      for (std::size_t i = 0; i < w.inner; ++i) *o++ = in[off[0] + i * si];
-    }
-  });
+  gather_kernel(cards, st, 0, values_.data(), out.data());
   return out;
 }
 
@@ -312,29 +698,7 @@ void combine_into(const Factor& a, const Factor& b, Op op, Factor& r) {
     st[d] = {pa < a.arity() ? a.strides()[pa] : 0, pb < b.arity() ? b.strides()[pb] : 0};
   }
   if (r.variables() != vars || r.cardinalities() != cards) r = FactorAccess::make_uninitialized(std::move(vars), std::move(cards));
-  const auto w = make_walk<2>(r.cardinalities(), st);
-  double* o = r.mutable_values().data();
-  const double* av = a.values().data();
-  const double* bv = b.values().data();
-  const std::size_t n = w.inner;
-  const std::size_t sa = w.inner_stride[0];
-  const std::size_t sb = w.inner_stride[1];
-  for_each_run<2>(w, {0, 0}, [&](const std::array<std::size_t, 2>& off) {
-    const double* x = av + off[0];
-    const double* y = bv + off[1];
-    if (sa == 1 && sb == 1) {
-      for (std::size_t i = 0; i < n; ++i) o[i] = op(x[i], y[i]);
-    } else if (sa == 1 && sb == 0) {
-      const double yv = *y;
-      for (std::size_t i = 0; i < n; ++i) o[i] = op(x[i], yv);
-    } else if (sa == 0 && sb == 1) {
-      const double xv = *x;
-      for (std::size_t i = 0; i < n; ++i) o[i] = op(xv, y[i]);
-    } else {
-      for (std::size_t i = 0; i < n; ++i) o[i] = op(x[i * sa], y[i * sb]);
-    }
-    o += n;
-  });
+  combine_kernel(r.cardinalities(), st, a.values().data(), b.values().data(), r.mutable_values().data(), op);
 }
 
 template <class Op>
@@ -356,7 +720,6 @@ void fold_out_into(const Factor& f, const std::vector<bool>& drop_pos, double in
     }
   }
   if (r.variables() != vars || r.cardinalities() != cards) r = FactorAccess::make_uninitialized(vars, cards);
-  std::fill(r.mutable_values().begin(), r.mutable_values().end(), init);
   // Walk the input in storage order; the output stride of a dropped dimension is 0.
   std::vector<std::array<std::size_t, 2>> st(f.arity());
   std::size_t k = 0;
@@ -364,24 +727,7 @@ void fold_out_into(const Factor& f, const std::vector<bool>& drop_pos, double in
     st[d] = {f.strides()[d], drop_pos[d] ? 0 : r.strides()[k]};
     if (!drop_pos[d]) ++k;
   }
-  const auto w = make_walk<2>(f.cardinalities(), st);
-  const double* in = f.values().data();
-  double* o = r.mutable_values().data();
-  const std::size_t n = w.inner;
-  const std::size_t so = w.inner_stride[1];
-  for_each_run<2>(w, {0, 0}, [&](const std::array<std::size_t, 2>& off) {
-    const double* x = in + off[0];
-    double* y = o + off[1];
-    if (so == 1) {
-      for (std::size_t i = 0; i < n; ++i) y[i] = acc(y[i], x[i]);
-    } else if (so == 0) {
-      double s = *y;
-      for (std::size_t i = 0; i < n; ++i) s = acc(s, x[i]);
-      *y = s;
-    } else {
-      for (std::size_t i = 0; i < n; ++i) y[i * so] = acc(y[i * so], x[i]);
-    }
-  });
+  fold_kernel(f.cardinalities(), st, f.values().data(), r.mutable_values().data(), init, acc);
 }
 
 template <class Acc>
@@ -455,30 +801,17 @@ Factor& Factor::operator*=(const Factor& b) {
     for (double& v : values_) v *= b.values_[0];
     return *this;
   }
-  std::vector<std::array<std::size_t, 1>> st(arity());
-  for (std::size_t d = 0; d < arity(); ++d) {
-    const std::size_t p = b.position(variables_[d]);
-    st[d] = {p < b.arity() ? b.strides_[p] : 0};
-  }
   for (VariableId v : b.variables_)
     if (!contains(v)) return *this = multiply(*this, b);
   for (VariableId v : b.variables_)
     if (cards_[position(v)] != b.cards_[b.position(v)]) throw ModelError("variable " + std::to_string(v) + " has different cardinalities in two factors");
-  const auto w = make_walk<1>(cards_, st);
+  std::vector<std::array<std::size_t, 2>> st(arity());
+  for (std::size_t d = 0; d < arity(); ++d) {
+    const std::size_t p = b.position(variables_[d]);
+    st[d] = {strides_[d], p < b.arity() ? b.strides_[p] : 0};
+  }
   double* o = values_.data();
-  const double* bv = b.values_.data();
-  const std::size_t n = w.inner;
-  const std::size_t sb = w.inner_stride[0];
-  for_each_run<1>(w, {0}, [&](const std::array<std::size_t, 1>& off) {
-    const double* y = bv + off[0];
-    if (sb == 1) {
-      for (std::size_t i = 0; i < n; ++i) o[i] *= y[i];
-    } else {
-      const double yv = *y;
-      for (std::size_t i = 0; i < n; ++i) o[i] *= yv;
-    }
-    o += n;
-  });
+  combine_kernel(cards_, st, o, b.values_.data(), o, [](double x, double y) { return x * y; });
   return *this;
 }
 
@@ -525,14 +858,7 @@ Factor reduce(const Factor& f, const Evidence& evidence) {
   }
   if (!any) return f;
   Factor r = FactorAccess::make_uninitialized(std::move(vars), std::move(cards));
-  const auto w = make_walk<1>(r.cardinalities(), st);
-  const double* in = f.values().data();
-  double* o = r.mutable_values().data();
-  for_each_run<1>(w, {base}, [&](const std::array<std::size_t, 1>& off) {
-    const std::size_t si = w.inner_stride[0];
-    for (std::size_t i = 0; i < w.inner; ++i) o[i] = in[off[0] + i * si];
-    o += w.inner;
-  });
+  gather_kernel(r.cardinalities(), st, base, f.values().data(), r.mutable_values().data());
   return r;
 }
 

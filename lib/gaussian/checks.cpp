@@ -76,12 +76,12 @@ std::size_t first_bad_pivot(Eigen::MatrixXd a) {
 }
 }  // namespace
 
-bool factor_ok(const Eigen::LLT<Eigen::MatrixXd>& llt, const Eigen::MatrixXd& m, std::size_t* bad_pivot) {
-  if (llt.info() != Eigen::Success) {
+namespace {
+bool pivots_ok(bool success, const Eigen::MatrixXd& l, const Eigen::MatrixXd& m, std::size_t* bad_pivot) {
+  if (!success) {
     if (bad_pivot) *bad_pivot = first_bad_pivot(m);
     return false;
   }
-  const auto& l = llt.matrixLLT();
   for (Eigen::Index i = 0; i < m.rows(); ++i) {
     const double p = l(i, i) * l(i, i);
     if (!std::isfinite(p) || !(p > kPivotRatio * std::abs(m(i, i)))) {
@@ -91,10 +91,19 @@ bool factor_ok(const Eigen::LLT<Eigen::MatrixXd>& llt, const Eigen::MatrixXd& m,
   }
   return true;
 }
+}  // namespace
 
-Eigen::LLT<Eigen::MatrixXd> factor_positive_definite(const Eigen::MatrixXd& m, const std::vector<std::string>& names,
-                                                     std::string_view what) {
-  Eigen::LLT<Eigen::MatrixXd> llt(m);
+bool factor_ok(const Eigen::LLT<Eigen::MatrixXd>& llt, const Eigen::MatrixXd& m, std::size_t* bad_pivot) {
+  return pivots_ok(llt.info() == Eigen::Success, llt.matrixLLT(), m, bad_pivot);
+}
+
+bool factor_ok(const DenseCholesky& chol, const Eigen::MatrixXd& m, std::size_t* bad_pivot) {
+  return pivots_ok(chol.success(), chol.matrix_l(), m, bad_pivot);
+}
+
+DenseCholesky factor_positive_definite(const Eigen::MatrixXd& m, const std::vector<std::string>& names,
+                                       std::string_view what) {
+  DenseCholesky llt(m);
   std::size_t bad = 0;
   if (!factor_ok(llt, m, &bad)) {
     std::string msg = std::string(what) + " is not positive definite";

@@ -24,7 +24,7 @@ Gaussian::Gaussian(std::vector<std::string> names, Eigen::VectorXd mean, Eigen::
   gaussian_detail::check_vector(mean_, names_, "mean");
   gaussian_detail::check_symmetric_matrix(covariance, names_, "covariance");
   covariance_ = 0.5 * (covariance + covariance.transpose());
-  chol_ = gaussian_detail::factor_positive_definite(covariance_, names_, "covariance").matrixL();
+  chol_ = gaussian_detail::factor_positive_definite(covariance_, names_, "covariance").take_matrix_l();
 }
 
 Gaussian::Gaussian(Trusted, std::vector<std::string> names, Eigen::VectorXd mean, Eigen::MatrixXd covariance,
@@ -184,7 +184,7 @@ Gaussian Gaussian::condition(const ContinuousEvidence& evidence, std::vector<std
   }
 
   const Eigen::MatrixXd s_oo = sub(covariance_, o, o);
-  Eigen::LLT<Eigen::MatrixXd> llt_oo(s_oo);
+  const gaussian_detail::DenseCholesky llt_oo(s_oo);
   if (!gaussian_detail::factor_ok(llt_oo, s_oo))
     throw NumericalError("the covariance of the observed variables (" + join_names(observed_names, 10) +
                          ") is not numerically positive definite; cannot condition on them");
@@ -193,19 +193,20 @@ Gaussian Gaussian::condition(const ContinuousEvidence& evidence, std::vector<std
 
   // W = L_oo⁻¹ Σ_oh, so Σ_ho Σ_oo⁻¹ Σ_oh = WᵀW and the update needs one triangular solve.
   Eigen::MatrixXd w = sub(covariance_, o, h);
-  llt_oo.matrixL().solveInPlace(w);
+  llt_oo.solve_lower_in_place(w);
   Eigen::VectorXd z = x_o - sub(mean_, o);
-  llt_oo.matrixL().solveInPlace(z);
-  Eigen::VectorXd mean = sub(mean_, h) + w.transpose() * z;
+  llt_oo.solve_lower_in_place(z);
+  Eigen::VectorXd mean = sub(mean_, h);
+  mean.noalias() += w.transpose() * z;
   Eigen::MatrixXd cov = sub(covariance_, h, h);
-  cov.selfadjointView<Eigen::Lower>().rankUpdate(w.transpose(), -1.0);
-  cov.triangularView<Eigen::StrictlyUpper>() = cov.transpose();
-  Eigen::LLT<Eigen::MatrixXd> llt(cov);
+  gaussian_detail::subtract_gram(cov, w);
+  gaussian_detail::DenseCholesky llt(cov);
   if (!gaussian_detail::factor_ok(llt, cov) || !mean.allFinite())
     throw NumericalError("conditioning on " + join_names(observed_names, 10) +
                          " leaves a covariance that is not numerically positive definite (the observed variables "
                          "determine the others to working precision)");
-  return Gaussian(Trusted{}, std::move(hidden_names), std::move(mean), std::move(cov), llt.matrixL(), name_);
+  return Gaussian(Trusted{}, std::move(hidden_names), std::move(mean), std::move(cov), std::move(llt).take_matrix_l(),
+                  name_);
 }
 
 Gaussian Gaussian::posterior(std::span<const std::string> targets, const ContinuousEvidence& evidence,

@@ -122,6 +122,12 @@ class Gaussian {
   Eigen::MatrixXd chol_;
 };
 
+// Threads the dense linear algebra of the Gaussian models (Cholesky factorisations, triangular
+// solves, rank updates) may use when it runs on OpenBLAS; default 1, so results and timings do not
+// depend on the machine's core count. Process-wide (OpenBLAS's own setting); no effect without BLAS.
+void set_linear_algebra_threads(int n) noexcept;
+[[nodiscard]] int linear_algebra_threads() noexcept;
+
 // KL(p ‖ q) in nats. QueryError unless both are over the same variables (any order; q is
 // aligned to p by name).
 [[nodiscard]] double kl_divergence(const Gaussian& p, const Gaussian& q);

@@ -1,5 +1,6 @@
 #pragma once
-// Storage for factor tables. Two things matter for tables of millions of entries:
+// Storage for factor tables. Every allocation is first checked against max_table_bytes()
+// (LimitError, never std::bad_alloc, for a table that is too large). Two things matter for tables of millions of entries:
 // - no value-initialisation: every operation writes each entry it allocates, so zero-filling first
 //   would be a wasted pass over memory;
 // - fewer page faults: large tables are 2 MiB-aligned and advised as transparent huge pages, so a
