@@ -4,6 +4,7 @@
 #include "pgm/output.hpp"
 
 #include <pgm/core/error.hpp>
+#include <pgm/core/size.hpp>
 #include <pgm/inference/junction_tree.hpp>
 #include <pgm/inference/variable_elimination.hpp>
 #include <pgm/io/evidence.hpp>
@@ -348,6 +349,7 @@ void print_marginal_blocks(const DiscreteQuery& q, const std::vector<Block>& blo
 
 void run_marginals(const InferenceOptions& opts) {
   const std::size_t max_memory = parse_memory(opts.max_memory);
+  set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(opts.given);
   const Model model = load(opts.model);
   given = evidence_of(opts, std::move(given));
@@ -469,6 +471,7 @@ void run_conditional(DiscreteQuery& q, VariableId x, VariableId y, bool json) {
 
 void run_query(const QueryCommand& cmd) {
   const std::size_t max_memory = parse_memory(cmd.common.max_memory);
+  set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(cmd.common.given);
   const Model model = load(cmd.common.model);
   given = evidence_of(cmd.common, std::move(given));
