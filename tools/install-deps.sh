@@ -3,6 +3,8 @@
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config libboost-graph-dev libeigen3-dev libyaml-cpp-dev libgtest-dev
           libgmock-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev libpugixml-dev)
+# --fuzz: also clang and its libFuzzer runtime, for fuzz/run.sh (CI).
+[ "${1:-}" = "--fuzz" ] && packages+=(clang libclang-rt-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
