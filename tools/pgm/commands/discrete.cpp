@@ -90,7 +90,7 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
 [[nodiscard]] Assignments evidence_of(const InferenceOptions& opts) {
   Assignments out = opts.evidence_file.empty() ? Assignments{} : io::read_evidence_file(opts.evidence_file);
   for (auto& [name, state] : parse_assignments(opts.given)) {
-    const auto same = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == name; });
+    const auto same = std::find_if(out.begin(), out.end(), [&key = name](const auto& p) { return p.first == key; });
     if (same == out.end()) {
       out.emplace_back(std::move(name), std::move(state));
     } else if (same->second != state) {
