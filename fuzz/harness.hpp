@@ -10,12 +10,12 @@
 #include <pgm/inference/variable_elimination.hpp>
 
 #include <cmath>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace pgm::fuzz {
 
