@@ -5,6 +5,8 @@ packages=(cmake ninja-build g++ pkg-config libboost-graph-dev libeigen3-dev liby
           libgmock-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev libpugixml-dev
           libopenblas-dev
           python3 python3-numpy python3-scipy)  # python3: tests/readme, benchmarks/networks.sh, gaussian_scipy.py
+# --fuzz: also clang and its libFuzzer runtime, for fuzz/run.sh (CI).
+[ "${1:-}" = "--fuzz" ] && packages+=(clang libclang-rt-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,25 @@
+// libFuzzer harness: the XMLBIF reader, the XMLBIF writer round trip, and the answers on small networks.
+#include "harness.hpp"
+
+#include <pgm/io/xmlbif.hpp>
+
+#include <optional>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace pgm;
+  io::LoadOptions options;
+  options.renormalize = true;  // the command line's default
+  std::optional<BayesianNetwork> bn;
+  std::string written;
+  try {
+    bn = io::read_xmlbif_string(fuzz::text_of(data, size), "fuzz.xml", options);
+    written = io::write_xmlbif(*bn);
+  } catch (const Error&) {
+    return 0;
+  }
+  fuzz::check_round_trip(
+      written, [](const std::string& t) { return io::read_xmlbif_string(t, "written.xml"); },
+      [](const BayesianNetwork& b) { return io::write_xmlbif(b); });
+  fuzz::check_answers(*bn);
+  return 0;
+}
