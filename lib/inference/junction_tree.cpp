@@ -105,12 +105,19 @@ struct JunctionTree::Flat {
   std::shared_ptr<const std::vector<std::size_t>> marginal_offset;  // per variable, n + 1 entries
 };
 
+struct JunctionTree::FlatSlot {
+  std::mutex mutex;
+  std::shared_ptr<const Flat> flat;
+  unsigned calls = 0;
+};
+
 // Patterns seen by an evidence-free tree: the specialised tree, or null for "calibrate the full
 // tree", least recently used evicted.
 struct JunctionTree::Cache {
   struct Entry {
     std::vector<VariableId> pattern;
     std::shared_ptr<const JunctionTree> tree;
+    bool decided = false;  // false: seen once, judged not worth a tree for a single use
     std::size_t bytes = 0;
     std::uint64_t used = 0;
   };
@@ -147,11 +154,12 @@ JunctionTree::JunctionTree(const MarkovNetwork& mn, std::span<const VariableId> 
 }
 
 JunctionTree::JunctionTree(const VariableSet& vars, const std::vector<Factor>& factors, std::vector<VariableId> pattern,
-                           JunctionTreeOptions options, const EliminationOrder* full_order, double max_entries)
+                           JunctionTreeOptions options, const EliminationOrder* full_order, double max_entries,
+                           bool thorough)
     : variables_(&vars), factors_(&factors), options_(options), pattern_(std::move(pattern)) {
   in_pattern_.assign(vars.size(), false);
   for (VariableId v : pattern_) in_pattern_[v] = true;
-  if (build_structure(full_order, max_entries)) build_tables();
+  if (build_structure(full_order, max_entries, thorough)) build_tables();
 }
 
 void JunctionTree::check_pattern(std::span<const VariableId> observed) {
@@ -166,7 +174,7 @@ void JunctionTree::check_pattern(std::span<const VariableId> observed) {
   std::sort(pattern_.begin(), pattern_.end());
 }
 
-bool JunctionTree::build_structure(const EliminationOrder* full_order, double max_entries) {
+bool JunctionTree::build_structure(const EliminationOrder* full_order, double max_entries, bool thorough) {
   const VariableSet& vars = *variables_;
   const std::vector<Factor>& factors = *factors_;
   const std::size_t n = vars.size();
@@ -198,8 +206,14 @@ bool JunctionTree::build_structure(const EliminationOrder* full_order, double ma
     for (VariableId v : full_order->order())
       if (!in_pattern_[v]) restricted.push_back(v);
     order_ = EliminationOrder::evaluate(scopes, cards, std::move(restricted), options_.heuristic);
-    EliminationOrder fresh = EliminationOrder::find(scopes, cards, all, options_.heuristic);
-    if (fresh.total_cost() < order_.total_cost()) order_ = std::move(fresh);
+    // A fresh greedy search costs about a few hundred elimination steps' neighbourhoods squared;
+    // for a single use run it only when the tables it might shrink are larger than that.
+    double work = 0;
+    for (const auto& c : order_.cliques()) work += static_cast<double>(c.size() * c.size());
+    if (thorough || order_.total_cost() > 256.0 * work) {
+      EliminationOrder fresh = EliminationOrder::find(scopes, cards, all, options_.heuristic);
+      if (fresh.total_cost() < order_.total_cost()) order_ = std::move(fresh);
+    }
   }
 
   // Elimination cliques form a tree: the clique of v hangs under the clique of the first variable
@@ -373,11 +387,32 @@ void JunctionTree::build_tables() {
   cardinalities_ = std::make_shared<const std::vector<std::size_t>>(vars.cardinalities());
   if (pattern_.empty() && options_.specialise_evidence) cache_ = std::make_shared<Cache>();
 
-  flat_.reset();
   // Small trees calibrate on flat arrays with index maps (Flat): on tables of a few hundred entries
   // the strided walks' set-up, the reduced factors' allocations and per-message scratch vectors
-  // cost more than the arithmetic.
+  // cost more than the arithmetic. The maps cost about one pass per tree edge over both cliques:
+  // built now when that is less than one calibration by the walks, else on the second calibration,
+  // so a build-and-calibrate-once use does not pay for them.
+  flat_slot_.reset();
   if (total_size_ > options_.flat_max_entries) return;
+  flat_slot_ = std::make_shared<FlatSlot>();
+  double map_work = 0;
+  for (std::size_t c = 0; c < k; ++c)
+    if (parent_[c] < k) map_work += static_cast<double>(initial_[c].size() + initial_[parent_[c]].size());
+  if (map_work < 300.0 * static_cast<double>(k) + 2.0 * static_cast<double>(total_size_)) flat_slot_->flat = make_flat();
+}
+
+std::shared_ptr<const JunctionTree::Flat> JunctionTree::flat() const {
+  if (!flat_slot_) return nullptr;
+  std::lock_guard lock(flat_slot_->mutex);
+  if (!flat_slot_->flat && ++flat_slot_->calls >= 2) flat_slot_->flat = make_flat();
+  return flat_slot_->flat;
+}
+
+std::shared_ptr<const JunctionTree::Flat> JunctionTree::make_flat() const {
+  const VariableSet& vars = *variables_;
+  const std::vector<Factor>& factors = *factors_;
+  const std::size_t n = vars.size();
+  const std::size_t k = cliques_.size();
   auto fl = std::make_shared<Flat>();
   fl->off.resize(k);
   fl->size.resize(k);
@@ -466,7 +501,7 @@ void JunctionTree::build_tables() {
     fl->home_stride[v] = h.strides()[h.position(v)];
   }
   fl->marginal_offset = moff;
-  flat_ = fl;
+  return fl;
 }
 
 std::shared_ptr<const JunctionTree> JunctionTree::specialised_for(const Evidence& evidence_in) const {
@@ -482,49 +517,62 @@ std::size_t JunctionTree::cached_patterns() const {
 std::shared_ptr<const JunctionTree> JunctionTree::lookup(const Evidence& evidence) const {
   if (!cache_ || evidence.empty() || total_size_ < options_.specialise_min_entries) return nullptr;
   // What calibrating this tree would touch: each clique without its observed variables (a small
-  // tree's flat calibration does not reduce, so all of it).
-  const auto& cards = *cardinalities_;
-  double full = 0;
-  if (flat_) {
-    full = static_cast<double>(total_size_);
-  } else {
-    for (const auto& c : cliques_) {
-      double s = 1;
-      for (VariableId v : c)
-        if (!find_observed(evidence, v)) s *= static_cast<double>(cards[v]);
-      full += s;
-    }
-  }
+  // tree's flat calibration does not reduce, so all of it when that path is taken).
+  const double reduced = reduced_entries(evidence);
+  const double full = flat_slot_ && use_flat(reduced) ? static_cast<double>(total_size_) : reduced;
   if (full < static_cast<double>(options_.specialise_min_entries)) return nullptr;
   std::vector<VariableId> pattern;
   pattern.reserve(evidence.size());
   for (const auto& [v, s] : evidence) pattern.push_back(v);
   Cache& cache = *cache_;
+  // specialise_min_entries = 0 (tests): every pattern is treated as a repeated one.
+  bool seen = options_.specialise_min_entries == 0;
   {
     std::lock_guard lock(cache.mutex);
     for (auto& e : cache.entries)
       if (e.pattern == pattern) {
         e.used = ++cache.clock;
-        return e.tree;
+        if (e.decided) return e.tree;
+        seen = true;
       }
+  }
+  // The first time a pattern is met, a tree for it must repay its own build in one calibration:
+  // skip it unless this tree's work clearly exceeds the build's (about one pass over the model's
+  // factors and over the cliques' variable pairs). A pattern met again is worth a tree whenever it
+  // calibrates cheaper, the build being shared by the later calls.
+  bool decided = true;
+  if (!seen) {
+    double build = 0;
+    for (const auto& f : *factors_) build += static_cast<double>(f.size());
+    for (const auto& c : cliques_) build += 16.0 * static_cast<double>(c.size() * c.size());
+    if (full < 8.0 * build) decided = false;
   }
   // Built outside the lock so other patterns are not held up; two threads meeting the same new
   // pattern may both build it, and the first to finish is kept.
   std::shared_ptr<const JunctionTree> tree;
-  try {
-    // Worth it when its cliques hold clearly fewer entries (it also multiplies in the reduced
-    // factors of the observed variables each time).
-    auto t = std::shared_ptr<JunctionTree>(
-        new JunctionTree(*variables_, *factors_, pattern, options_, &order_, 0.8 * full));
-    if (!t->initial_.empty() || t->cliques_.empty()) tree = std::move(t);
-  } catch (const LimitError&) {
-    // Over the memory limit: keep calibrating this tree.
+  if (decided) {
+    try {
+      // Worth it when its cliques hold clearly fewer entries (it also multiplies in the reduced
+      // factors of the observed variables each time), and for a single use when they hold fewer
+      // than 3/4 of them less the build's own pass over its tables.
+      auto t = std::shared_ptr<JunctionTree>(
+          new JunctionTree(*variables_, *factors_, pattern, options_, &order_, (seen ? 0.8 : 0.6) * full, seen));
+      if (!t->initial_.empty() || t->cliques_.empty()) tree = std::move(t);
+    } catch (const LimitError&) {
+      // Over the memory limit: keep calibrating this tree.
+    }
   }
+  // A tree not worth it for a single use may still be for repeated ones: decide again next time.
+  if (!seen && !tree) decided = false;
   const std::size_t bytes = tree ? tree->table_bytes_ : 0;
   if (options_.evidence_cache_entries == 0 || bytes > 2 * table_bytes_) return tree;
   std::lock_guard lock(cache.mutex);
-  for (auto& e : cache.entries)
-    if (e.pattern == pattern) return e.tree;
+  for (auto it = cache.entries.begin(); it != cache.entries.end(); ++it)
+    if (it->pattern == pattern) {
+      if (it->decided || !decided) return it->tree;
+      cache.entries.erase(it);  // seen once, now decided: re-inserted below
+      break;
+    }
   while (!cache.entries.empty() &&
          (cache.entries.size() >= options_.evidence_cache_entries || cache.bytes + bytes > 2 * table_bytes_)) {
     auto lru = std::min_element(cache.entries.begin(), cache.entries.end(),
@@ -532,7 +580,7 @@ std::shared_ptr<const JunctionTree> JunctionTree::lookup(const Evidence& evidenc
     cache.bytes -= lru->bytes;
     cache.entries.erase(lru);
   }
-  cache.entries.push_back({std::move(pattern), tree, bytes, ++cache.clock});
+  cache.entries.push_back({std::move(pattern), tree, decided, bytes, ++cache.clock});
   cache.bytes += bytes;
   return tree;
 }
@@ -548,8 +596,27 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
   return calibrate_checked(evidence);
 }
 
+double JunctionTree::reduced_entries(const Evidence& evidence) const {
+  const auto& cards = *cardinalities_;
+  double total = 0;
+  for (const auto& c : cliques_) {
+    double s = 1;
+    for (VariableId v : c)
+      if (!find_observed(evidence, v)) s *= static_cast<double>(cards[v]);
+    total += s;
+  }
+  return total;
+}
+
+// The flat path does about half the work per entry of the Factor walks but cannot shrink tables by
+// evidence, and the walks pay a fixed set-up per clique (about 300 entries' worth, measured).
+bool JunctionTree::use_flat(double reduced) const {
+  return 2.0 * reduced + 300.0 * static_cast<double>(cliques_.size()) >= static_cast<double>(total_size_);
+}
+
 CalibratedJunctionTree JunctionTree::calibrate_checked(const Evidence& evidence) const {
-  if (flat_) return calibrate_flat(evidence);
+  if (flat_slot_ && (evidence.size() == pattern_.size() || use_flat(reduced_entries(evidence))))
+    if (const auto fl = flat()) return calibrate_flat(evidence, *fl);
   const VariableSet& vars = *variables_;
   const std::vector<Factor>& factors = *factors_;
   const std::size_t k = cliques_.size();
@@ -624,10 +691,9 @@ CalibratedJunctionTree JunctionTree::calibrate_checked(const Evidence& evidence)
 
 // The same propagation as calibrate_checked on the flat buffers; evidence outside the pattern
 // zeroes the inconsistent entries of each observed variable's home clique instead of reducing.
-CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence) const {
+CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence, const Flat& fl) const {
   const VariableSet& vars = *variables_;
   const std::vector<Factor>& factors = *factors_;
-  const Flat& fl = *flat_;
   const std::size_t k = cliques_.size();
   const auto& cards = *cardinalities_;
   const auto& home = *home_;

@@ -32,7 +32,9 @@ struct JunctionTreeOptions {
   std::uint64_t seed = 1;
   // Build (and cache) a tree for an evidence pattern when calibrating this tree with that evidence
   // would touch at least `specialise_min_entries` clique entries, and use it when its cliques are
-  // smaller in total. Results are the same either way (to rounding).
+  // smaller in total. On a pattern's first use only when that also repays the build at once; from
+  // its second use whenever it is smaller (0: every pattern as if repeated, however small).
+  // Results are the same either way (to rounding).
   bool specialise_evidence = true;
   std::size_t specialise_min_entries = std::size_t{1} << 15;
   // Patterns remembered (least recently used evicted; their tables together are also kept under
@@ -87,15 +89,21 @@ class JunctionTree {
  private:
   struct Cache;
   struct Flat;
+  struct FlatSlot;
   JunctionTree(const VariableSet& vars, const std::vector<Factor>& factors, std::vector<VariableId> pattern,
-               JunctionTreeOptions options, const EliminationOrder* full_order, double max_entries);
+               JunctionTreeOptions options, const EliminationOrder* full_order, double max_entries, bool thorough);
   // Structure (order, cliques, tree, sizes, memory check); false when max_entries is given and the
-  // tree's cliques hold more entries than it (tables are then not built).
-  bool build_structure(const EliminationOrder* full_order, double max_entries);
+  // tree's cliques hold more entries than it (tables are then not built). With full_order (a
+  // pattern met in calibration), `thorough` also tries a fresh greedy order however small the tree.
+  bool build_structure(const EliminationOrder* full_order, double max_entries, bool thorough = false);
   void build_tables();
   void check_pattern(std::span<const VariableId> observed);
   [[nodiscard]] CalibratedJunctionTree calibrate_checked(const Evidence& evidence) const;
-  [[nodiscard]] CalibratedJunctionTree calibrate_flat(const Evidence& evidence) const;
+  [[nodiscard]] CalibratedJunctionTree calibrate_flat(const Evidence& evidence, const Flat& flat) const;
+  [[nodiscard]] std::shared_ptr<const Flat> flat() const;  // built on first need, null for large trees
+  [[nodiscard]] std::shared_ptr<const Flat> make_flat() const;
+  [[nodiscard]] double reduced_entries(const Evidence& evidence) const;
+  [[nodiscard]] bool use_flat(double reduced_entries) const;
   [[nodiscard]] std::shared_ptr<const JunctionTree> lookup(const Evidence& evidence) const;
 
   const VariableSet* variables_;
@@ -114,7 +122,7 @@ class JunctionTree {
   std::vector<std::size_t> constant_evidence_factors_;
   std::vector<std::vector<VariableId>> drop_up_, drop_down_;  // variables summed out per message
   std::vector<std::size_t> factor_clique_;   // per factor: its clique (k for empty scope)
-  std::shared_ptr<const Flat> flat_;         // index maps for small trees (null otherwise)
+  std::shared_ptr<FlatSlot> flat_slot_;      // index maps for small trees (null otherwise)
   std::shared_ptr<Cache> cache_;             // evidence-free trees only
   std::vector<std::vector<VariableId>> separators_;  // with the parent
   std::shared_ptr<const std::vector<std::size_t>> home_;  // per variable: the smallest clique containing it

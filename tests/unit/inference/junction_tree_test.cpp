@@ -366,6 +366,20 @@ TEST(JunctionTree, CacheHitsReturnIdenticalResultsAndStayBounded) {
   expect_matches_oracle(uncached.calibrate(ac), oracle, ac, 4);
   EXPECT_NE(uncached.specialised_for(ac), uncached.specialised_for(ac));
   EXPECT_EQ(uncached.cached_patterns(), 0u);
+  // With a real threshold, a pattern's first use must repay the build at once: the model's factors
+  // (8 + 3 * 64 = 200 entries) and 16 per pair of clique variables (3 cliques of 2: 192) against
+  // 24 entries to calibrate (8x the build is the bar) is not worth it; the second use of the pattern is.
+  o.evidence_cache_entries = 4;
+  o.specialise_min_entries = 1;
+  const pgm::JunctionTree gated(bn, o);
+  EXPECT_FALSE(gated.specialised_for(ac));
+  EXPECT_EQ(gated.cached_patterns(), 1u);
+  const auto second = gated.specialised_for(ac2);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->total_clique_size(), 16u);
+  EXPECT_EQ(gated.specialised_for(ac), second);
+  EXPECT_EQ(gated.cached_patterns(), 1u);
+  expect_matches_oracle(gated.calibrate(ac), oracle, ac, 4);
   // Flat: 192 for every pattern, so observing D (128 entries without it) is specialised too.
   const pgm::JunctionTree flat(bn, path(true, true));
   const auto tree_d = flat.specialised_for(d);
@@ -407,6 +421,54 @@ TEST(JunctionTree, ThreadsCalibratingDifferentPatternsAgree) {
     EXPECT_EQ(failures[0], 0);
     EXPECT_EQ(failures[1], 0);
     EXPECT_LE(jt.cached_patterns(), 3u);
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// A, B, C, D (6 states, fully connected: one clique of 6^4 = 1296 entries) and 10 binary children of
+// D (cliques {D, E_i} of 12): the flat maps cost 10 * (12 + 1296) entry steps, more than one
+// calibration by the walks (300 per clique + 2 per entry, about 6,100), so they are built on the
+// second calibration. Both calibrations, and those with evidence, must match enumeration.
+TEST(JunctionTree, FlatMapsBuiltOnSecondCalibrationGiveTheSameAnswers) {
+  pgm::BayesianNetworkBuilder b("hub");
+  std::mt19937_64 rng(19);
+  std::uniform_real_distribution<double> u(0.05, 1.0);
+  auto table = [&](std::size_t columns, std::size_t states) {
+    std::vector<double> t;
+    for (std::size_t c = 0; c < columns; ++c) {
+      std::vector<double> col(states);
+      double z = 0;
+      for (auto& x : col) z += x = u(rng);
+      for (auto& x : col) t.push_back(x / z);
+    }
+    return t;
+  };
+  const std::vector<std::string> six{"0", "1", "2", "3", "4", "5"};
+  std::vector<pgm::VariableId> hub;
+  for (const char* name : {"A", "B", "C", "D"}) hub.push_back(b.add_variable(name, six));
+  for (std::size_t i = 0; i < 4; ++i) {
+    const std::vector<pgm::VariableId> parents(hub.begin(), hub.begin() + static_cast<std::ptrdiff_t>(i));
+    std::size_t columns = 1;
+    for (std::size_t p = 0; p < i; ++p) columns *= 6;
+    b.set_cpt(hub[i], parents, table(columns, 6));
+  }
+  for (int i = 0; i < 10; ++i) {
+    const auto e = b.add_variable("E" + std::to_string(i), {"no", "yes"});
+    b.set_cpt(e, {hub[3]}, table(6, 2));
+  }
+  const auto bn = std::move(b).build();
+  const EnumerationOracle oracle(bn);
+  pgm::JunctionTreeOptions o;
+  o.specialise_evidence = false;
+  const pgm::JunctionTree jt(bn, o);
+  EXPECT_EQ(jt.total_clique_size(), 1296u + 10u * 12u);
+  const pgm::Evidence none, leaves{{5, 1}, {9, 0}};
+  for (int round = 0; round < 3; ++round) {
+    expect_matches_oracle(jt.calibrate(none), oracle, none, bn.size());
+    expect_matches_oracle(jt.calibrate(leaves), oracle, leaves, bn.size());
   }
 }
 
