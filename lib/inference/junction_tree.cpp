@@ -128,7 +128,7 @@ struct JunctionTree::Cache {
 };
 
 JunctionTree::JunctionTree(const BayesianNetwork& bn, JunctionTreeOptions options)
-    : variables_(&bn.variables()), factors_(&bn.cpts()), options_(options) {
+    : variables_(&bn.variables()), factors_(&bn.cpts()), options_(options), bayesian_(true) {
   build_structure(nullptr, 0);
   build_tables();
 }
@@ -140,7 +140,7 @@ JunctionTree::JunctionTree(const MarkovNetwork& mn, JunctionTreeOptions options)
 }
 
 JunctionTree::JunctionTree(const BayesianNetwork& bn, std::span<const VariableId> observed, JunctionTreeOptions options)
-    : variables_(&bn.variables()), factors_(&bn.cpts()), options_(options) {
+    : variables_(&bn.variables()), factors_(&bn.cpts()), options_(options), bayesian_(true) {
   check_pattern(observed);
   build_structure(nullptr, 0);
   build_tables();
@@ -155,8 +155,8 @@ JunctionTree::JunctionTree(const MarkovNetwork& mn, std::span<const VariableId> 
 
 JunctionTree::JunctionTree(const VariableSet& vars, const std::vector<Factor>& factors, std::vector<VariableId> pattern,
                            JunctionTreeOptions options, const EliminationOrder* full_order, double max_entries,
-                           bool thorough)
-    : variables_(&vars), factors_(&factors), options_(options), pattern_(std::move(pattern)) {
+                           bool thorough, bool bayesian)
+    : variables_(&vars), factors_(&factors), options_(options), bayesian_(bayesian), pattern_(std::move(pattern)) {
   in_pattern_.assign(vars.size(), false);
   for (VariableId v : pattern_) in_pattern_[v] = true;
   if (build_structure(full_order, max_entries, thorough)) build_tables();
@@ -370,12 +370,40 @@ void JunctionTree::build_tables() {
   }
   // Scale each initial table to a maximum of 1 (the scale kept in log space), so factor values near
   // the limits of a double (e.g. 1e308 in a Markov network) cannot overflow a calibration.
-  for (auto& t : initial_) {
-    const double mx = t.max();
+  init_log_.assign(k, 0.0);
+  for (std::size_t c = 0; c < k; ++c) {
+    const double mx = initial_[c].max();
     if (mx > 0.0 && mx != 1.0 && std::isfinite(mx)) {
-      scale_in_place(t, 1.0 / mx);
+      scale_in_place(initial_[c], 1.0 / mx);
       log_constant_ += std::log(mx);
+      init_log_[c] = std::log(mx);
     }
+  }
+  // Trivial collect messages. In a Bayesian network the CPTs below a tree edge, summed over the
+  // variables below it, give exactly 1 unless one of them has its child variable in the separator
+  // (or observed): the separator then carries no information upwards, and the message need not be
+  // computed. An edge is marked non-trivial for every CPT whose child stays in the cliques on the
+  // way to the root, and for observed or unnormalised CPTs (BIF files kept as written) all the way.
+  trivial_.assign(k, 0);
+  if (bayesian_) {
+    std::fill(trivial_.begin(), trivial_.end(), 1);
+    for (std::size_t fi = 0; fi < factors.size(); ++fi) {
+      const std::size_t a = factor_clique_[fi];
+      if (a == k) continue;
+      const auto head = static_cast<VariableId>(fi);  // cpts()[v] is the CPT of v
+      bool normalised = !in_pattern_[head];
+      if (normalised) {
+        const Factor sums = sum_out(factors[fi], head);
+        for (double x : sums.values()) normalised = normalised && std::abs(x - 1.0) <= 1e-13;
+      }
+      for (std::size_t c = a; parent_[c] < k; c = parent_[c]) {
+        const auto& up = cliques_[parent_[c]];
+        if (normalised && !std::binary_search(up.begin(), up.end(), head)) break;
+        trivial_[c] = 0;
+      }
+    }
+    for (std::size_t c = 0; c < k; ++c)
+      if (parent_[c] == k) trivial_[c] = 0;
   }
   auto home = std::make_shared<std::vector<std::size_t>>(n, k);
   for (std::size_t i = 0; i < k; ++i)
@@ -554,7 +582,7 @@ std::shared_ptr<const JunctionTree> JunctionTree::lookup(const Evidence& evidenc
       // factors of the observed variables each time), and for a single use when they hold fewer
       // than 3/4 of them less the build's own pass over its tables.
       auto t = std::shared_ptr<JunctionTree>(
-          new JunctionTree(*variables_, *factors_, pattern, options_, &order_, (seen ? 0.8 : 0.6) * full, seen));
+          new JunctionTree(*variables_, *factors_, pattern, options_, &order_, (seen ? 0.8 : 0.6) * full, seen, bayesian_));
       if (!t->initial_.empty() || t->cliques_.empty()) tree = std::move(t);
     } catch (const LimitError&) {
       // Over the memory limit: keep calibrating this tree.
@@ -594,6 +622,23 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
   return calibrate_checked(evidence);
 }
 
+// trivial_ less the edges above evidence outside the pattern: from the clique of the observed
+// variable's CPT (the walks reduce it there) or from its home clique (the flat path zeroes it there).
+std::vector<char> JunctionTree::live_trivial(const Evidence& evidence, bool flat) const {
+  std::vector<char> live(trivial_);
+  if (!bayesian_ || evidence.size() == pattern_.size()) return live;
+  const std::size_t k = cliques_.size();
+  std::vector<char> done(k, 0);
+  for (const auto& [v, s] : evidence) {
+    if (in_pattern_[v]) continue;
+    for (std::size_t c = flat ? (*home_)[v] : factor_clique_[v]; c < k && !done[c]; c = parent_[c]) {
+      done[c] = 1;
+      live[c] = 0;
+    }
+  }
+  return live;
+}
+
 double JunctionTree::reduced_entries(const Evidence& evidence) const {
   const auto& cards = *cardinalities_;
   double total = 0;
@@ -628,6 +673,9 @@ CalibratedJunctionTree JunctionTree::calibrate_checked(const Evidence& evidence)
   // scopes), so each observation divides the work of the cliques it touches by its state count.
   auto& psi = out.beliefs_;
   psi.reserve(k);
+  // acc[c]: log of the scale taken out of the tables below and at c (what a trivial message from c
+  // then equals, as exp(-acc[c])).
+  std::vector<double> acc(init_log_);
   for (std::size_t c = 0; c < k; ++c) {
     psi.push_back(reduce(initial_[c], evidence));
     for (std::size_t fi : evidence_factors_[c]) {
@@ -636,10 +684,13 @@ CalibratedJunctionTree JunctionTree::calibrate_checked(const Evidence& evidence)
       if (mx > 0.0 && mx != 1.0 && std::isfinite(mx)) {
         scale_in_place(r, 1.0 / mx);
         log_z += std::log(mx);
+        acc[c] += std::log(mx);
       }
       psi[c] *= r;
     }
   }
+  // Evidence outside the pattern: CPTs of observed variables no longer sum to 1 over them.
+  const std::vector<char> live = live_trivial(evidence, false);
   for (std::size_t fi : constant_evidence_factors_) {
     const double x = factors[fi].values()[observed_base(factors[fi], in_pattern_, evidence)];
     if (!(x > 0.0)) throw_zero(vars, evidence);
@@ -658,10 +709,16 @@ CalibratedJunctionTree JunctionTree::calibrate_checked(const Evidence& evidence)
       scale_in_place(psi[c], 1.0 / z);
       continue;
     }
+    if (live[c]) {
+      log_z -= acc[c];
+      sep_total[c] = std::exp(-acc[c]);
+      continue;
+    }
     sum_out_into(psi[c], drop_up_[c], sep[c]);
     const double z = sep[c].sum();
     if (!(z > 0.0)) throw_zero(vars, evidence);
     log_z += std::log(z);
+    acc[p] += acc[c] + std::log(z);
     sep_total[c] = z;
     scale_in_place(sep[c], 1.0 / z);
     psi[p] *= sep[c];
@@ -673,6 +730,12 @@ CalibratedJunctionTree JunctionTree::calibrate_checked(const Evidence& evidence)
     const std::size_t p = parent_[c];
     if (p == k) continue;
     sum_out_into(psi[p], drop_down_[c], fresh);
+    if (live[c]) {
+      // The parent absorbed no message: divide by what the child's table sums to per separator entry.
+      scale_in_place(fresh, 1.0 / sep_total[c]);
+      psi[c] *= fresh;
+      continue;
+    }
     // fresh and sep[c] share the separator's scope and layout: divide entry by entry (0/0 = 0).
     // Dividing by the unnormalised separator (normalised one times its total) also leaves psi[c]
     // normalised, so no extra pass over the clique is needed.
@@ -705,6 +768,8 @@ CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence, co
   double* const sep_z = fresh + fl.sep_total;
   std::copy(fl.init.begin(), fl.init.end(), psi);
   double log_z = log_constant_;
+  std::vector<double> acc(init_log_);
+  const std::vector<char> live = live_trivial(evidence, true);
   for (const auto& ef : fl.evidence) {
     const Factor& f = factors[ef.factor];
     const double* fv = f.values().data() + observed_base(f, in_pattern_, evidence);
@@ -724,6 +789,7 @@ CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence, co
       const double inv = 1.0 / mx;
       for (std::size_t i = 0; i < fl.size[c]; ++i) t[i] *= inv;
       log_z += std::log(mx);
+      acc[c] += std::log(mx);
     }
   }
   for (const auto& [v, s] : evidence) {
@@ -749,6 +815,11 @@ CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence, co
       for (std::size_t i = 0; i < sz; ++i) t[i] *= inv;
       continue;
     }
+    if (live[c]) {
+      log_z -= acc[c];
+      sep_z[c] = std::exp(-acc[c]);
+      continue;
+    }
     double* s = sep + fl.sep_off[c];
     const std::size_t ss = fl.sep_size[c];
     std::fill(s, s + ss, 0.0);
@@ -757,6 +828,7 @@ CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence, co
     for (std::size_t j = 0; j < ss; ++j) z += s[j];
     if (!(z > 0.0)) throw_zero(vars, evidence);
     log_z += std::log(z);
+    acc[p] += acc[c] + std::log(z);
     sep_z[c] = z;
     const double inv = 1.0 / z;
     for (std::size_t j = 0; j < ss; ++j) s[j] *= inv;
@@ -772,7 +844,12 @@ CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence, co
     std::fill(f, f + ss, 0.0);
     sum_runs(psi + fl.off[p], fl.size[p], f, fl.pmap.data() + fl.pmap_off[c], fl.prun[c]);
     const double zt = sep_z[c];
-    for (std::size_t j = 0; j < ss; ++j) f[j] = s[j] == 0.0 ? 0.0 : f[j] / (s[j] * zt);
+    if (live[c]) {
+      const double inv = 1.0 / zt;
+      for (std::size_t j = 0; j < ss; ++j) f[j] *= inv;
+    } else {
+      for (std::size_t j = 0; j < ss; ++j) f[j] = s[j] == 0.0 ? 0.0 : f[j] / (s[j] * zt);
+    }
     multiply_runs(psi + fl.off[c], fl.size[c], f, fl.cmap.data() + fl.cmap_off[c], fl.crun[c]);
   }
   CalibratedJunctionTree out;

@@ -91,7 +91,8 @@ class JunctionTree {
   struct Flat;
   struct FlatSlot;
   JunctionTree(const VariableSet& vars, const std::vector<Factor>& factors, std::vector<VariableId> pattern,
-               JunctionTreeOptions options, const EliminationOrder* full_order, double max_entries, bool thorough);
+               JunctionTreeOptions options, const EliminationOrder* full_order, double max_entries, bool thorough,
+               bool bayesian);
   // Structure (order, cliques, tree, sizes, memory check); false when max_entries is given and the
   // tree's cliques hold more entries than it (tables are then not built). With full_order (a
   // pattern met in calibration), `thorough` also tries a fresh greedy order however small the tree.
@@ -103,12 +104,14 @@ class JunctionTree {
   [[nodiscard]] std::shared_ptr<const Flat> flat() const;  // built on first need, null for large trees
   [[nodiscard]] std::shared_ptr<const Flat> make_flat() const;
   [[nodiscard]] double reduced_entries(const Evidence& evidence) const;
+  [[nodiscard]] std::vector<char> live_trivial(const Evidence& evidence, bool flat) const;
   [[nodiscard]] bool use_flat(double reduced_entries) const;
   [[nodiscard]] std::shared_ptr<const JunctionTree> lookup(const Evidence& evidence) const;
 
   const VariableSet* variables_;
   const std::vector<Factor>* factors_;
   JunctionTreeOptions options_;
+  bool bayesian_ = false;  // factors_[v] is the CPT of v
   std::vector<VariableId> pattern_;
   std::vector<bool> in_pattern_;
   EliminationOrder order_;
@@ -122,6 +125,8 @@ class JunctionTree {
   std::vector<std::size_t> constant_evidence_factors_;
   std::vector<std::vector<VariableId>> drop_up_, drop_down_;  // variables summed out per message
   std::vector<std::size_t> factor_clique_;   // per factor: its clique (k for empty scope)
+  std::vector<double> init_log_;             // per clique: log of the scale taken out of its initial table
+  std::vector<char> trivial_;                // per clique: its collect message is a known constant
   std::shared_ptr<FlatSlot> flat_slot_;      // index maps for small trees (null otherwise)
   std::shared_ptr<Cache> cache_;             // evidence-free trees only
   std::vector<std::vector<VariableId>> separators_;  // with the parent
