@@ -206,9 +206,12 @@ bool JunctionTree::build_structure(const EliminationOrder* full_order, double ma
     for (VariableId v : full_order->order())
       if (!in_pattern_[v]) restricted.push_back(v);
     order_ = EliminationOrder::evaluate(scopes, cards, std::move(restricted), options_.heuristic);
-    // A fresh greedy search costs several passes like evaluate()'s: for a single use it does not
-    // pay (measured on munin and pigs); for a repeated pattern the build is shared.
-    if (thorough) {
+    // A fresh greedy search costs several passes like evaluate()'s over the elimination cliques'
+    // variable pairs: for a single use it pays only on small models with large tables (barley,
+    // mildew, water; not munin or pigs, measured); for a repeated pattern the build is shared.
+    double work = 0;
+    for (const auto& c : order_.cliques()) work += static_cast<double>(c.size() * c.size());
+    if (thorough || order_.total_cost() > 2000.0 * work) {
       EliminationOrder fresh = EliminationOrder::find(scopes, cards, all, options_.heuristic);
       if (fresh.total_cost() < order_.total_cost()) order_ = std::move(fresh);
     }
