@@ -4,42 +4,224 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <mutex>
 #include <sstream>
 
 namespace pgm {
 namespace {
+
 void scale_in_place(Factor& f, double s) {
   for (double& v : f.mutable_values()) v *= s;
 }
+
+const std::pair<VariableId, std::size_t>* find_observed(const Evidence& e, VariableId v) {
+  auto it = std::lower_bound(e.begin(), e.end(), v, [](const auto& p, VariableId x) { return p.first < x; });
+  return it != e.end() && it->first == v ? &*it : nullptr;
+}
+
+std::string describe(const VariableSet& vars, const Evidence& evidence) {
+  std::string s;
+  for (std::size_t i = 0; i < evidence.size(); ++i)
+    s += (i ? ", " : "") + vars[evidence[i].first].name + "=" + vars[evidence[i].first].states[evidence[i].second];
+  return s;
+}
+
+[[noreturn]] void throw_zero(const VariableSet& vars, const Evidence& evidence) {
+  throw ZeroProbabilityEvidence("the evidence " + describe(vars, evidence) +
+                                " has probability zero under the model; no posterior exists");
+}
+
+[[noreturn]] void throw_zero_constant(const VariableSet& vars, const Evidence& evidence) {
+  throw ZeroProbabilityEvidence("the model's constant (empty-scope) factors multiply to zero, so every evidence, " +
+                                std::string(evidence.empty() ? "even none," : "including " + describe(vars, evidence) + ",") +
+                                " has probability zero");
+}
+
+// Offset of the observed states of `f`'s variables in `in` (its table), the others at state 0.
+std::size_t observed_base(const Factor& f, const std::vector<bool>& in, const Evidence& e) {
+  std::size_t base = 0;
+  for (std::size_t d = 0; d < f.arity(); ++d)
+    if (in[f.variables()[d]]) base += find_observed(e, f.variables()[d])->second * f.strides()[d];
+  return base;
+}
+
+// For a table over `scope` (sorted, row-major, last fastest): calls fn(block_start, state) for each
+// run of `stride` consecutive entries in which variable at `pos` has one state.
+template <class Fn>
+void for_each_state_block(std::size_t size, std::size_t card, std::size_t stride, Fn&& fn) {
+  const std::size_t period = card * stride;
+  for (std::size_t o = 0; o < size; o += period)
+    for (std::size_t s = 0; s < card; ++s) fn(o + s * stride, s);
+}
+
+// Flat kernels over a table t of `size` entries and an index map with one entry per run of `run`.
+void sum_runs(const double* t, std::size_t size, double* s, const std::uint32_t* map, std::size_t run) {
+  if (run == 1) {
+    for (std::size_t i = 0; i < size; ++i) s[map[i]] += t[i];
+    return;
+  }
+  for (std::size_t r = 0, i = 0; i < size; ++r, i += run) {
+    double acc = 0;
+    for (std::size_t q = 0; q < run; ++q) acc += t[i + q];
+    s[map[r]] += acc;
+  }
+}
+
+void multiply_runs(double* t, std::size_t size, const double* s, const std::uint32_t* map, std::size_t run) {
+  if (run == 1) {
+    for (std::size_t i = 0; i < size; ++i) t[i] *= s[map[i]];
+    return;
+  }
+  for (std::size_t r = 0, i = 0; i < size; ++r, i += run) {
+    const double x = s[map[r]];
+    for (std::size_t q = 0; q < run; ++q) t[i + q] *= x;
+  }
+}
+
 }  // namespace
 
+// Flat calibration data for small trees: one buffer of all clique tables, and per tree edge the
+// index maps from clique entries to separator entries, so a message is a scatter-add and an update
+// a gather-multiply with no per-call set-up. Built once per tree; read-only afterwards.
+struct JunctionTree::Flat {
+  std::vector<std::size_t> off, size;          // per clique, in the table buffer
+  std::vector<std::size_t> sep_off, sep_size;  // per clique (its separator with the parent)
+  // Per non-root clique: its entries → separator entries (cmap), and its parent's (pmap), one map
+  // entry per run of crun / prun consecutive table entries.
+  std::vector<std::uint32_t> cmap, pmap;
+  std::vector<std::size_t> cmap_off, pmap_off, crun, prun;
+  std::vector<double> init;                    // the initial tables, concatenated
+  std::size_t total = 0, sep_total = 0;
+  // Per variable: stride in its home clique's table (cardinality from cardinalities_).
+  std::vector<std::size_t> home_stride;
+  // Factors touching the pattern: the entry of the factor's table (pattern variables at state 0)
+  // for each entry of its clique, so the reduced factor multiplies in without being built.
+  struct EvidenceFactor {
+    std::size_t clique, factor, map_off, run;
+  };
+  std::vector<EvidenceFactor> evidence;
+  std::vector<std::uint32_t> emap;
+  std::shared_ptr<const std::vector<std::size_t>> marginal_offset;  // per variable, n + 1 entries
+};
+
+struct JunctionTree::FlatSlot {
+  std::mutex mutex;
+  std::shared_ptr<const Flat> flat;
+  unsigned calls = 0;
+};
+
+// Patterns seen by an evidence-free tree: the specialised tree, or null for "calibrate the full
+// tree", least recently used evicted.
+struct JunctionTree::Cache {
+  struct Entry {
+    std::vector<VariableId> pattern;
+    std::shared_ptr<const JunctionTree> tree;
+    bool decided = false;  // false: seen once, judged not worth a tree for a single use
+    std::size_t bytes = 0;
+    std::uint64_t used = 0;
+  };
+  std::mutex mutex;
+  std::vector<Entry> entries;
+  std::size_t bytes = 0;
+  std::uint64_t clock = 0;
+};
+
 JunctionTree::JunctionTree(const BayesianNetwork& bn, JunctionTreeOptions options)
-    : variables_(&bn.variables()), options_(options) {
-  build(bn.cpts(), false);
+    : variables_(&bn.variables()), factors_(&bn.cpts()), options_(options), bayesian_(true) {
+  build_structure(nullptr, 0);
+  build_tables();
 }
 
 JunctionTree::JunctionTree(const MarkovNetwork& mn, JunctionTreeOptions options)
-    : variables_(&mn.variables()), options_(options) {
-  build(mn.factors(), true);
+    : variables_(&mn.variables()), factors_(&mn.factors()), options_(options) {
+  build_structure(nullptr, 0);
+  build_tables();
 }
 
-void JunctionTree::build(const std::vector<Factor>& factors, bool /*markov*/) {
+JunctionTree::JunctionTree(const BayesianNetwork& bn, std::span<const VariableId> observed, JunctionTreeOptions options)
+    : variables_(&bn.variables()), factors_(&bn.cpts()), options_(options), bayesian_(true) {
+  check_pattern(observed);
+  build_structure(nullptr, 0);
+  build_tables();
+}
+
+JunctionTree::JunctionTree(const MarkovNetwork& mn, std::span<const VariableId> observed, JunctionTreeOptions options)
+    : variables_(&mn.variables()), factors_(&mn.factors()), options_(options) {
+  check_pattern(observed);
+  build_structure(nullptr, 0);
+  build_tables();
+}
+
+JunctionTree::JunctionTree(const VariableSet& vars, const std::vector<Factor>& factors, std::vector<VariableId> pattern,
+                           JunctionTreeOptions options, const EliminationOrder* full_order, double max_entries,
+                           bool thorough, bool bayesian)
+    : variables_(&vars), factors_(&factors), options_(options), bayesian_(bayesian), pattern_(std::move(pattern)) {
+  in_pattern_.assign(vars.size(), false);
+  for (VariableId v : pattern_) in_pattern_[v] = true;
+  if (build_structure(full_order, max_entries, thorough)) build_tables();
+}
+
+void JunctionTree::check_pattern(std::span<const VariableId> observed) {
   const VariableSet& vars = *variables_;
+  in_pattern_.assign(vars.size(), false);
+  for (VariableId v : observed) {
+    if (v >= vars.size()) throw QueryError("observed variable id " + std::to_string(v) + " is out of range");
+    if (in_pattern_[v]) throw QueryError("variable '" + vars[v].name + "' is listed twice as observed");
+    in_pattern_[v] = true;
+  }
+  pattern_.assign(observed.begin(), observed.end());
+  std::sort(pattern_.begin(), pattern_.end());
+}
+
+bool JunctionTree::build_structure(const EliminationOrder* full_order, double max_entries, bool thorough) {
+  const VariableSet& vars = *variables_;
+  const std::vector<Factor>& factors = *factors_;
   const std::size_t n = vars.size();
+  if (in_pattern_.size() != n) in_pattern_.assign(n, false);
+  // Observed variables leave every scope: they are neither eliminated nor in any clique.
   std::vector<std::vector<VariableId>> scopes;
   scopes.reserve(factors.size());
-  for (const auto& f : factors) scopes.push_back(f.variables());
-  std::vector<VariableId> all(n);
-  for (VariableId v = 0; v < n; ++v) all[v] = v;
+  for (const auto& f : factors) {
+    auto& s = scopes.emplace_back();
+    for (VariableId v : f.variables())
+      if (!in_pattern_[v]) s.push_back(v);
+  }
+  std::vector<VariableId> all;
+  all.reserve(n);
+  for (VariableId v = 0; v < n; ++v)
+    if (!in_pattern_[v]) all.push_back(v);
   const auto cards = vars.cardinalities();
-  order_ = EliminationOrder::find(scopes, cards, all, options_.heuristic);
-  if (order_.total_cost() > double(1 << 20) && options_.triangulation_restarts.effort > 0)
-    order_ = EliminationOrder::improve_with_restarts(std::move(order_), scopes, cards, all, options_.triangulation_restarts, options_.seed);
+  if (full_order == nullptr) {
+    order_ = EliminationOrder::find(scopes, cards, all, options_.heuristic);
+    if (order_.total_cost() > double(1 << 20) && options_.triangulation_restarts.effort > 0)
+      order_ = EliminationOrder::improve_with_restarts(std::move(order_), scopes, cards, all,
+                                                       options_.triangulation_restarts, options_.seed);
+  } else {
+    // For a pattern met during calibration: the evidence-free tree's order without the observed
+    // variables (never worse than that tree reduced by the evidence: the same cliques minus the
+    // observed variables, less the fill-in through them) or a fresh greedy order if cheaper.
+    // No restarts: this runs inside a calibration.
+    std::vector<VariableId> restricted;
+    restricted.reserve(all.size());
+    for (VariableId v : full_order->order())
+      if (!in_pattern_[v]) restricted.push_back(v);
+    order_ = EliminationOrder::evaluate(scopes, cards, std::move(restricted), options_.heuristic);
+    // A fresh greedy search costs several passes like evaluate()'s over the elimination cliques'
+    // variable pairs: for a single use it pays only on small models with large tables (barley,
+    // mildew, water; not munin or pigs, measured); for a repeated pattern the build is shared.
+    double work = 0;
+    for (const auto& c : order_.cliques()) work += static_cast<double>(c.size() * c.size());
+    if (thorough || order_.total_cost() > 2000.0 * work) {
+      EliminationOrder fresh = EliminationOrder::find(scopes, cards, all, options_.heuristic);
+      if (fresh.total_cost() < order_.total_cost()) order_ = std::move(fresh);
+    }
+  }
 
   // Elimination cliques form a tree: the clique of v hangs under the clique of the first variable
   // of C(v) \ {v} eliminated after v. Non-maximal cliques are then merged into a superset neighbour.
   const auto& elim = order_.order();
-  std::vector<std::size_t> pos(n);
+  std::vector<std::size_t> pos(n, n);
   for (std::size_t i = 0; i < elim.size(); ++i) pos[elim[i]] = i;
   const auto& ec = order_.cliques();
   const std::size_t m = ec.size();
@@ -77,6 +259,7 @@ void JunctionTree::build(const std::vector<Factor>& factors, bool /*markov*/) {
     }
   }
   std::vector<std::size_t> index(m, m);
+  cliques_.clear();
   for (std::size_t i = 0; i < m; ++i)
     if (keep[i]) {
       index[i] = cliques_.size();
@@ -112,11 +295,15 @@ void JunctionTree::build(const std::vector<Factor>& factors, bool /*markov*/) {
   if (postorder_.size() != k) throw Error("internal error: junction tree is not a forest");
 
   separators_.assign(k, {});
+  drop_up_.assign(k, {});
+  drop_down_.assign(k, {});
   for (std::size_t i = 0; i < k; ++i) {
     if (parent_[i] == k) continue;
     const auto& a = cliques_[i];
     const auto& b = cliques_[parent_[i]];
     std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(separators_[i]));
+    std::set_difference(a.begin(), a.end(), separators_[i].begin(), separators_[i].end(), std::back_inserter(drop_up_[i]));
+    std::set_difference(b.begin(), b.end(), separators_[i].begin(), separators_[i].end(), std::back_inserter(drop_down_[i]));
   }
 
   // Sizes and the memory check, before any table is allocated.
@@ -132,6 +319,8 @@ void JunctionTree::build(const std::vector<Factor>& factors, bool /*markov*/) {
     bytes += 8.0 * (2 * s + 2 * sep);
     treewidth_ = std::max(treewidth_, cliques_[i].size() - 1);
   }
+  total_size_ = entries < 1.8e19 ? static_cast<std::size_t>(entries) : static_cast<std::size_t>(-1);
+  if (max_entries > 0 && entries > max_entries) return false;
   if (bytes > static_cast<double>(options_.max_memory_bytes)) {
     std::ostringstream os;
     os.precision(3);
@@ -140,90 +329,400 @@ void JunctionTree::build(const std::vector<Factor>& factors, bool /*markov*/) {
        << " MiB; raise the memory limit, or use variable elimination for single queries";
     throw LimitError(os.str());
   }
-  total_size_ = static_cast<std::size_t>(entries);
   table_bytes_ = static_cast<std::size_t>(bytes);
 
   // Each factor goes to the clique of its first-eliminated variable (which contains its scope),
-  // mapped through absorption.
+  // mapped through absorption; factors inside the pattern (or of empty scope) to none.
+  factor_clique_.assign(factors.size(), k);
+  for (std::size_t fi = 0; fi < factors.size(); ++fi) {
+    if (scopes[fi].empty()) continue;
+    VariableId first = scopes[fi][0];
+    for (VariableId v : scopes[fi])
+      if (pos[v] < pos[first]) first = v;
+    const std::size_t c = index[find(pos[first])];
+    // After absorption the target clique is a superset of the original; verify.
+    if (!std::includes(cliques_[c].begin(), cliques_[c].end(), scopes[fi].begin(), scopes[fi].end()))
+      throw Error("internal error: factor scope not inside its junction-tree clique");
+    factor_clique_[fi] = c;
+  }
+  return true;
+}
+
+void JunctionTree::build_tables() {
+  const VariableSet& vars = *variables_;
+  const std::vector<Factor>& factors = *factors_;
+  const std::size_t n = vars.size();
+  const std::size_t k = cliques_.size();
   initial_.clear();
   initial_.reserve(k);
   for (std::size_t i = 0; i < k; ++i) initial_.push_back(Factor::constant(vars, cliques_[i], 1.0));
-  auto clique_of_var = [&](VariableId v) { return index[find(pos[v])]; };
+  evidence_factors_.assign(k, {});
+  constant_evidence_factors_.clear();
   log_constant_ = 0.0;
-  for (const auto& f : factors) {
+  for (std::size_t fi = 0; fi < factors.size(); ++fi) {
+    const Factor& f = factors[fi];
     if (f.arity() == 0) {
       // A constant factor belongs to no clique but still scales P(e) (or Z); zero makes it zero.
       log_constant_ += std::log(f.values()[0]);
       continue;
     }
-    VariableId first = f.variables()[0];
-    for (VariableId v : f.variables())
-      if (pos[v] < pos[first]) first = v;
-    std::size_t c = clique_of_var(first);
-    // After absorption the target clique is a superset of the original; verify.
-    if (!std::includes(cliques_[c].begin(), cliques_[c].end(), f.variables().begin(), f.variables().end()))
-      throw Error("internal error: factor scope not inside its junction-tree clique");
-    initial_[c] *= f;
+    bool touches = false;
+    for (VariableId v : f.variables()) touches = touches || in_pattern_[v];
+    if (!touches) initial_[factor_clique_[fi]] *= f;
+    else if (factor_clique_[fi] < k) evidence_factors_[factor_clique_[fi]].push_back(fi);
+    else constant_evidence_factors_.push_back(fi);
   }
   // Scale each initial table to a maximum of 1 (the scale kept in log space), so factor values near
   // the limits of a double (e.g. 1e308 in a Markov network) cannot overflow a calibration.
-  for (auto& t : initial_) {
-    const double m = t.max();
-    if (m > 0.0 && m != 1.0 && std::isfinite(m)) {
-      scale_in_place(t, 1.0 / m);
-      log_constant_ += std::log(m);
+  init_log_.assign(k, 0.0);
+  for (std::size_t c = 0; c < k; ++c) {
+    const double mx = initial_[c].max();
+    if (mx > 0.0 && mx != 1.0 && std::isfinite(mx)) {
+      scale_in_place(initial_[c], 1.0 / mx);
+      log_constant_ += std::log(mx);
+      init_log_[c] = std::log(mx);
     }
   }
-  home_.assign(n, k);
+  // Trivial collect messages. In a Bayesian network the CPTs below a tree edge, summed over the
+  // variables below it, give exactly 1 unless one of them has its child variable in the separator
+  // (or observed): the separator then carries no information upwards, and the message need not be
+  // computed. An edge is marked non-trivial for every CPT whose child stays in the cliques on the
+  // way to the root, and for observed or unnormalised CPTs (BIF files kept as written) all the way.
+  trivial_.assign(k, 0);
+  if (bayesian_) {
+    std::fill(trivial_.begin(), trivial_.end(), 1);
+    for (std::size_t fi = 0; fi < factors.size(); ++fi) {
+      const std::size_t a = factor_clique_[fi];
+      if (a == k) continue;
+      const auto head = static_cast<VariableId>(fi);  // cpts()[v] is the CPT of v
+      bool normalised = !in_pattern_[head];
+      if (normalised) {
+        const Factor sums = sum_out(factors[fi], head);
+        for (double x : sums.values()) normalised = normalised && std::abs(x - 1.0) <= 1e-13;
+      }
+      for (std::size_t c = a; parent_[c] < k; c = parent_[c]) {
+        const auto& up = cliques_[parent_[c]];
+        if (normalised && !std::binary_search(up.begin(), up.end(), head)) break;
+        trivial_[c] = 0;
+      }
+    }
+    for (std::size_t c = 0; c < k; ++c)
+      if (parent_[c] == k) trivial_[c] = 0;
+  }
+  auto home = std::make_shared<std::vector<std::size_t>>(n, k);
   for (std::size_t i = 0; i < k; ++i)
     for (VariableId v : cliques_[i])
-      if (home_[v] == k || initial_[i].size() < initial_[home_[v]].size()) home_[v] = i;
+      if ((*home)[v] == k || initial_[i].size() < initial_[(*home)[v]].size()) (*home)[v] = i;
+  home_ = home;
+  cardinalities_ = std::make_shared<const std::vector<std::size_t>>(vars.cardinalities());
+  if (pattern_.empty() && options_.specialise_evidence) cache_ = std::make_shared<Cache>();
+
+  // Small trees calibrate on flat arrays with index maps (Flat): on tables of a few hundred entries
+  // the strided walks' set-up, the reduced factors' allocations and per-message scratch vectors
+  // cost more than the arithmetic. The maps cost about one pass per tree edge over both cliques:
+  // built now when that is less than one calibration by the walks, else on the second calibration,
+  // so a build-and-calibrate-once use does not pay for them.
+  flat_slot_.reset();
+  if (total_size_ > options_.flat_max_entries) return;
+  flat_slot_ = std::make_shared<FlatSlot>();
+  double map_work = 0;
+  for (std::size_t c = 0; c < k; ++c)
+    if (parent_[c] < k) map_work += static_cast<double>(initial_[c].size() + initial_[parent_[c]].size());
+  if (map_work < 300.0 * static_cast<double>(k) + 2.0 * static_cast<double>(total_size_)) flat_slot_->flat = make_flat();
+}
+
+std::shared_ptr<const JunctionTree::Flat> JunctionTree::flat() const {
+  if (!flat_slot_) return nullptr;
+  std::lock_guard lock(flat_slot_->mutex);
+  if (!flat_slot_->flat && ++flat_slot_->calls >= 2) flat_slot_->flat = make_flat();
+  return flat_slot_->flat;
+}
+
+std::shared_ptr<const JunctionTree::Flat> JunctionTree::make_flat() const {
+  const VariableSet& vars = *variables_;
+  const std::vector<Factor>& factors = *factors_;
+  const std::size_t n = vars.size();
+  const std::size_t k = cliques_.size();
+  auto fl = std::make_shared<Flat>();
+  fl->off.resize(k);
+  fl->size.resize(k);
+  fl->sep_off.assign(k, 0);
+  fl->sep_size.assign(k, 0);
+  fl->cmap_off.assign(k, 0);
+  fl->pmap_off.assign(k, 0);
+  fl->crun.assign(k, 1);
+  fl->prun.assign(k, 1);
+  for (std::size_t c = 0; c < k; ++c) {
+    fl->off[c] = fl->total;
+    fl->size[c] = initial_[c].size();
+    fl->total += initial_[c].size();
+  }
+  fl->init.reserve(fl->total);
+  for (const auto& t : initial_) fl->init.insert(fl->init.end(), t.values().begin(), t.values().end());
+  // Entry → entry of a sub-table over `sub` (sorted, a subset of `scope`, with strides sub_strides),
+  // one map entry per run of `run` consecutive entries: the trailing variables of `scope` that are
+  // not in `sub` leave the sub-table entry unchanged, so a run is summed in a register (a scatter-add
+  // per entry would chain every addition through memory) or multiplied by one loaded value.
+  auto index_map = [&](const std::vector<VariableId>& scope, const std::vector<VariableId>& sub,
+                       const std::vector<std::size_t>& sub_strides, std::vector<std::uint32_t>& out) {
+    std::size_t dims = scope.size(), run = 1;
+    while (dims > 0 && !std::binary_search(sub.begin(), sub.end(), scope[dims - 1])) run *= vars[scope[--dims]].cardinality();
+    std::vector<std::size_t> card(dims), stride(dims, 0);
+    for (std::size_t d = 0; d < dims; ++d) {
+      card[d] = vars[scope[d]].cardinality();
+      const auto it = std::lower_bound(sub.begin(), sub.end(), scope[d]);
+      if (it != sub.end() && *it == scope[d]) stride[d] = sub_strides[static_cast<std::size_t>(it - sub.begin())];
+    }
+    std::vector<std::size_t> state(dims, 0);
+    std::size_t size = 1;
+    for (std::size_t c : card) size *= c;
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+      out.push_back(static_cast<std::uint32_t>(j));
+      for (std::size_t d = dims; d-- > 0;) {
+        j += stride[d];
+        if (++state[d] < card[d]) break;
+        j -= stride[d] * card[d];
+        state[d] = 0;
+      }
+    }
+    return run;
+  };
+  auto row_major = [&](const std::vector<VariableId>& scope) {
+    std::vector<std::size_t> st(scope.size());
+    std::size_t s = 1;
+    for (std::size_t d = scope.size(); d-- > 0;) {
+      st[d] = s;
+      s *= vars[scope[d]].cardinality();
+    }
+    return std::pair{st, s};
+  };
+  for (std::size_t c = 0; c < k; ++c) {
+    if (parent_[c] == k) continue;
+    auto [st, s] = row_major(separators_[c]);
+    fl->sep_off[c] = fl->sep_total;
+    fl->sep_size[c] = s;
+    fl->sep_total += s;
+    fl->cmap_off[c] = fl->cmap.size();
+    fl->crun[c] = index_map(cliques_[c], separators_[c], st, fl->cmap);
+    fl->pmap_off[c] = fl->pmap.size();
+    fl->prun[c] = index_map(cliques_[parent_[c]], separators_[c], st, fl->pmap);
+  }
+  for (std::size_t c = 0; c < k; ++c)
+    for (std::size_t fi : evidence_factors_[c]) {
+      const Factor& f = factors[fi];
+      // The factor's own strides for its non-pattern variables; pattern variables add observed_base.
+      std::vector<VariableId> sub;
+      std::vector<std::size_t> st;
+      for (std::size_t d = 0; d < f.arity(); ++d)
+        if (!in_pattern_[f.variables()[d]]) {
+          sub.push_back(f.variables()[d]);
+          st.push_back(f.strides()[d]);
+        }
+      const std::size_t off = fl->emap.size();
+      fl->evidence.push_back({c, fi, off, index_map(cliques_[c], sub, st, fl->emap)});
+    }
+  fl->home_stride.assign(n, 0);
+  auto moff = std::make_shared<std::vector<std::size_t>>(n + 1, 0);
+  for (VariableId v = 0; v < n; ++v) {
+    (*moff)[v + 1] = (*moff)[v] + ((*home_)[v] < k ? vars[v].cardinality() : 0);
+    if ((*home_)[v] == k) continue;
+    const Factor& h = initial_[(*home_)[v]];
+    fl->home_stride[v] = h.strides()[h.position(v)];
+  }
+  fl->marginal_offset = moff;
+  return fl;
+}
+
+std::shared_ptr<const JunctionTree> JunctionTree::specialised_for(const Evidence& evidence_in) const {
+  return lookup(checked_evidence(*variables_, evidence_in));
+}
+
+std::size_t JunctionTree::cached_patterns() const {
+  if (!cache_) return 0;
+  std::lock_guard lock(cache_->mutex);
+  return cache_->entries.size();
+}
+
+std::shared_ptr<const JunctionTree> JunctionTree::lookup(const Evidence& evidence) const {
+  if (!cache_ || evidence.empty() || total_size_ < options_.specialise_min_entries) return nullptr;
+  // What calibrating this tree would touch: each clique without its observed variables (a small
+  // tree's flat calibration does not reduce, so all of it when that path is taken).
+  const double reduced = reduced_entries(evidence);
+  const double full = flat_slot_ && use_flat(reduced) ? static_cast<double>(total_size_) : reduced;
+  if (full < static_cast<double>(options_.specialise_min_entries)) return nullptr;
+  std::vector<VariableId> pattern;
+  pattern.reserve(evidence.size());
+  for (const auto& [v, s] : evidence) pattern.push_back(v);
+  Cache& cache = *cache_;
+  // specialise_min_entries = 0 (tests): every pattern is treated as a repeated one.
+  bool seen = options_.specialise_min_entries == 0;
+  {
+    std::lock_guard lock(cache.mutex);
+    for (auto& e : cache.entries)
+      if (e.pattern == pattern) {
+        e.used = ++cache.clock;
+        if (e.decided) return e.tree;
+        seen = true;
+      }
+  }
+  // The first time a pattern is met, a tree for it must repay its own build in one calibration:
+  // skip it unless this tree's work clearly exceeds the build's (about one pass over the model's
+  // factors and over the cliques' variable pairs). A pattern met again is worth a tree whenever it
+  // calibrates cheaper, the build being shared by the later calls.
+  bool decided = true;
+  if (!seen) {
+    double build = 0;
+    for (const auto& f : *factors_) build += static_cast<double>(f.size());
+    for (const auto& c : cliques_) build += 16.0 * static_cast<double>(c.size() * c.size());
+    if (full < 8.0 * build) decided = false;
+  }
+  // Built outside the lock so other patterns are not held up; two threads meeting the same new
+  // pattern may both build it, and the first to finish is kept.
+  std::shared_ptr<const JunctionTree> tree;
+  if (decided) {
+    try {
+      // Worth it when its cliques hold clearly fewer entries (it also multiplies in the reduced
+      // factors of the observed variables each time), and for a single use when they hold fewer
+      // than 3/4 of them less the build's own pass over its tables.
+      auto t = std::shared_ptr<JunctionTree>(
+          new JunctionTree(*variables_, *factors_, pattern, options_, &order_, (seen ? 0.8 : 0.6) * full, seen, bayesian_));
+      if (!t->initial_.empty() || t->cliques_.empty()) tree = std::move(t);
+    } catch (const LimitError&) {
+      // Over the memory limit: keep calibrating this tree.
+    }
+  }
+  // A tree not worth it for a single use may still be for repeated ones: decide again next time.
+  if (!seen && !tree) decided = false;
+  const std::size_t bytes = tree ? tree->table_bytes_ : 0;
+  if (options_.evidence_cache_entries == 0 || bytes > 2 * table_bytes_) return tree;
+  std::lock_guard lock(cache.mutex);
+  for (auto it = cache.entries.begin(); it != cache.entries.end(); ++it)
+    if (it->pattern == pattern) {
+      if (it->decided || !decided) return it->tree;
+      cache.entries.erase(it);  // seen once, now decided: re-inserted below
+      break;
+    }
+  while (!cache.entries.empty() &&
+         (cache.entries.size() >= options_.evidence_cache_entries || cache.bytes + bytes > 2 * table_bytes_)) {
+    auto lru = std::min_element(cache.entries.begin(), cache.entries.end(),
+                                [](const auto& a, const auto& b) { return a.used < b.used; });
+    cache.bytes -= lru->bytes;
+    cache.entries.erase(lru);
+  }
+  cache.entries.push_back({std::move(pattern), tree, decided, bytes, ++cache.clock});
+  cache.bytes += bytes;
+  return tree;
 }
 
 CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) const {
   const VariableSet& vars = *variables_;
   const Evidence evidence = checked_evidence(vars, evidence_in);
+  for (VariableId v : pattern_)
+    if (!find_observed(evidence, v))
+      throw QueryError("this junction tree was built for evidence on '" + vars[v].name +
+                       "', and the evidence given does not observe it");
+  if (const auto t = lookup(evidence)) return t->calibrate_checked(evidence);
+  return calibrate_checked(evidence);
+}
+
+// trivial_ less the edges above evidence outside the pattern: from the clique of the observed
+// variable's CPT (the walks reduce it there) or from its home clique (the flat path zeroes it there).
+std::vector<char> JunctionTree::live_trivial(const Evidence& evidence, bool flat) const {
+  std::vector<char> live(trivial_);
+  if (!bayesian_ || evidence.size() == pattern_.size()) return live;
   const std::size_t k = cliques_.size();
+  std::vector<char> done(k, 0);
+  for (const auto& [v, s] : evidence) {
+    if (in_pattern_[v]) continue;
+    for (std::size_t c = flat ? (*home_)[v] : factor_clique_[v]; c < k && !done[c]; c = parent_[c]) {
+      done[c] = 1;
+      live[c] = 0;
+    }
+  }
+  return live;
+}
+
+double JunctionTree::reduced_entries(const Evidence& evidence) const {
+  const auto& cards = *cardinalities_;
+  double total = 0;
+  for (const auto& c : cliques_) {
+    double s = 1;
+    for (VariableId v : c)
+      if (!find_observed(evidence, v)) s *= static_cast<double>(cards[v]);
+    total += s;
+  }
+  return total;
+}
+
+// The flat path does about half the work per entry of the Factor walks but cannot shrink tables by
+// evidence, and the walks pay a fixed set-up per clique (about 300 entries' worth, measured).
+bool JunctionTree::use_flat(double reduced) const {
+  return 2.0 * reduced + 300.0 * static_cast<double>(cliques_.size()) >= static_cast<double>(total_size_);
+}
+
+CalibratedJunctionTree JunctionTree::calibrate_checked(const Evidence& evidence) const {
+  if (flat_slot_ && (evidence.size() == pattern_.size() || use_flat(reduced_entries(evidence))))
+    if (const auto fl = flat()) return calibrate_flat(evidence, *fl);
+  const VariableSet& vars = *variables_;
+  const std::vector<Factor>& factors = *factors_;
+  const std::size_t k = cliques_.size();
+  if (std::isinf(log_constant_) && log_constant_ < 0) throw_zero_constant(vars, evidence);
   CalibratedJunctionTree out;
   out.home_ = home_;
   out.evidence_ = evidence;
-  out.cardinalities_ = vars.cardinalities();
+  out.cardinalities_ = cardinalities_;
+  double log_z = log_constant_;
   // Evidence shrinks every clique that holds an observed variable (observed variables leave the
   // scopes), so each observation divides the work of the cliques it touches by its state count.
   auto& psi = out.beliefs_;
   psi.reserve(k);
-  for (std::size_t c = 0; c < k; ++c) psi.push_back(reduce(initial_[c], evidence));
-  auto describe = [&] {
-    std::string s;
-    for (std::size_t i = 0; i < evidence.size(); ++i)
-      s += (i ? ", " : "") + vars[evidence[i].first].name + "=" + vars[evidence[i].first].states[evidence[i].second];
-    return s;
-  };
-  if (std::isinf(log_constant_) && log_constant_ < 0)
-    throw ZeroProbabilityEvidence("the model's constant (empty-scope) factors multiply to zero, so every evidence, " +
-                                  std::string(evidence.empty() ? "even none," : "including " + describe() + ",") +
-                                  " has probability zero");
-  double log_z = log_constant_;
+  // acc[c]: log of the scale taken out of the tables below and at c (what a trivial message from c
+  // then equals, as exp(-acc[c])).
+  std::vector<double> acc(init_log_);
+  for (std::size_t c = 0; c < k; ++c) {
+    psi.push_back(reduce(initial_[c], evidence));
+    for (std::size_t fi : evidence_factors_[c]) {
+      Factor r = reduce(factors[fi], evidence);
+      const double mx = r.max();
+      if (mx > 0.0 && mx != 1.0 && std::isfinite(mx)) {
+        scale_in_place(r, 1.0 / mx);
+        log_z += std::log(mx);
+        acc[c] += std::log(mx);
+      }
+      psi[c] *= r;
+    }
+  }
+  // Evidence outside the pattern: CPTs of observed variables no longer sum to 1 over them.
+  const std::vector<char> live = live_trivial(evidence, false);
+  for (std::size_t fi : constant_evidence_factors_) {
+    const double x = factors[fi].values()[observed_base(factors[fi], in_pattern_, evidence)];
+    if (!(x > 0.0)) throw_zero(vars, evidence);
+    log_z += std::log(x);
+  }
   std::vector<Factor> sep(k);
   std::vector<double> sep_total(k, 1.0);
   // Collect: children send normalised separator marginals upwards.
   for (std::size_t c : postorder_) {
     const std::size_t p = parent_[c];
-    std::vector<VariableId> drop;
     if (p == k) {
       const double z = psi[c].sum();
-      if (!(z > 0.0)) throw ZeroProbabilityEvidence("the evidence " + describe() + " has probability zero under the model; no posterior exists");
+      if (!(z > 0.0)) throw_zero(vars, evidence);
       if (!std::isfinite(z)) throw NumericalError("junction tree calibration overflowed");
       log_z += std::log(z);
       scale_in_place(psi[c], 1.0 / z);
       continue;
     }
-    for (VariableId v : cliques_[c])
-      if (!std::binary_search(separators_[c].begin(), separators_[c].end(), v)) drop.push_back(v);
-    sum_out_into(psi[c], drop, sep[c]);
+    if (live[c]) {
+      log_z -= acc[c];
+      sep_total[c] = std::exp(-acc[c]);
+      continue;
+    }
+    sum_out_into(psi[c], drop_up_[c], sep[c]);
     const double z = sep[c].sum();
-    if (!(z > 0.0)) throw ZeroProbabilityEvidence("the evidence " + describe() + " has probability zero under the model; no posterior exists");
+    if (!(z > 0.0)) throw_zero(vars, evidence);
     log_z += std::log(z);
+    acc[p] += acc[c] + std::log(z);
     sep_total[c] = z;
     scale_in_place(sep[c], 1.0 / z);
     psi[p] *= sep[c];
@@ -234,10 +733,13 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
     const std::size_t c = postorder_[i];
     const std::size_t p = parent_[c];
     if (p == k) continue;
-    std::vector<VariableId> drop;
-    for (VariableId v : cliques_[p])
-      if (!std::binary_search(separators_[c].begin(), separators_[c].end(), v)) drop.push_back(v);
-    sum_out_into(psi[p], drop, fresh);
+    sum_out_into(psi[p], drop_down_[c], fresh);
+    if (live[c]) {
+      // The parent absorbed no message: divide by what the child's table sums to per separator entry.
+      scale_in_place(fresh, 1.0 / sep_total[c]);
+      psi[c] *= fresh;
+      continue;
+    }
     // fresh and sep[c] share the separator's scope and layout: divide entry by entry (0/0 = 0).
     // Dividing by the unnormalised separator (normalised one times its total) also leaves psi[c]
     // normalised, so no extra pass over the clique is needed.
@@ -252,23 +754,157 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
   return out;
 }
 
-Factor CalibratedJunctionTree::marginal(VariableId v) const {
-  if (v >= home_.size()) throw QueryError("variable id " + std::to_string(v) + " is out of range");
-  auto it = std::lower_bound(evidence_.begin(), evidence_.end(), v, [](const auto& p, VariableId x) { return p.first < x; });
-  if (it != evidence_.end() && it->first == v) {
-    std::vector<double> t(cardinalities_[v], 0.0);
-    t[it->second] = 1.0;
-    return Factor({v}, {cardinalities_[v]}, std::move(t));
+// The same propagation as calibrate_checked on the flat buffers; evidence outside the pattern
+// zeroes the inconsistent entries of each observed variable's home clique instead of reducing.
+CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence, const Flat& fl) const {
+  const VariableSet& vars = *variables_;
+  const std::vector<Factor>& factors = *factors_;
+  const std::size_t k = cliques_.size();
+  const auto& cards = *cardinalities_;
+  const auto& home = *home_;
+  if (std::isinf(log_constant_) && log_constant_ < 0) throw_zero_constant(vars, evidence);
+  thread_local std::vector<double> scratch;
+  const std::size_t need = fl.total + 2 * fl.sep_total + k;
+  if (scratch.size() < need) scratch.resize(need);
+  double* const psi = scratch.data();
+  double* const sep = psi + fl.total;
+  double* const fresh = sep + fl.sep_total;
+  double* const sep_z = fresh + fl.sep_total;
+  std::copy(fl.init.begin(), fl.init.end(), psi);
+  double log_z = log_constant_;
+  std::vector<double> acc(init_log_);
+  const std::vector<char> live = live_trivial(evidence, true);
+  for (const auto& ef : fl.evidence) {
+    const Factor& f = factors[ef.factor];
+    const double* fv = f.values().data() + observed_base(f, in_pattern_, evidence);
+    multiply_runs(psi + fl.off[ef.clique], fl.size[ef.clique], fv, fl.emap.data() + ef.map_off, ef.run);
   }
-  const Factor& b = beliefs_[home_[v]];
+  for (std::size_t fi : constant_evidence_factors_) {
+    const double x = factors[fi].values()[observed_base(factors[fi], in_pattern_, evidence)];
+    if (!(x > 0.0)) throw_zero(vars, evidence);
+    log_z += std::log(x);
+  }
+  // Cliques that took evidence factors are rescaled to a maximum of 1, as the initial tables are.
+  for (std::size_t c = 0; c < k; ++c) {
+    if (evidence_factors_[c].empty()) continue;
+    double* t = psi + fl.off[c];
+    const double mx = *std::max_element(t, t + fl.size[c]);
+    if (mx > 0.0 && mx != 1.0 && std::isfinite(mx)) {
+      const double inv = 1.0 / mx;
+      for (std::size_t i = 0; i < fl.size[c]; ++i) t[i] *= inv;
+      log_z += std::log(mx);
+      acc[c] += std::log(mx);
+    }
+  }
+  for (const auto& [v, s] : evidence) {
+    if (in_pattern_[v]) continue;
+    const std::size_t h = home[v];
+    double* t = psi + fl.off[h];
+    const std::size_t stride = fl.home_stride[v];
+    for_each_state_block(fl.size[h], cards[v], stride, [&, s = s](std::size_t b, std::size_t st) {
+      if (st != s) std::fill(t + b, t + b + stride, 0.0);
+    });
+  }
+  for (std::size_t c : postorder_) {
+    const std::size_t p = parent_[c];
+    double* t = psi + fl.off[c];
+    const std::size_t sz = fl.size[c];
+    if (p == k) {
+      double z = 0;
+      for (std::size_t i = 0; i < sz; ++i) z += t[i];
+      if (!(z > 0.0)) throw_zero(vars, evidence);
+      if (!std::isfinite(z)) throw NumericalError("junction tree calibration overflowed");
+      log_z += std::log(z);
+      const double inv = 1.0 / z;
+      for (std::size_t i = 0; i < sz; ++i) t[i] *= inv;
+      continue;
+    }
+    if (live[c]) {
+      log_z -= acc[c];
+      sep_z[c] = std::exp(-acc[c]);
+      continue;
+    }
+    double* s = sep + fl.sep_off[c];
+    const std::size_t ss = fl.sep_size[c];
+    std::fill(s, s + ss, 0.0);
+    sum_runs(t, sz, s, fl.cmap.data() + fl.cmap_off[c], fl.crun[c]);
+    double z = 0;
+    for (std::size_t j = 0; j < ss; ++j) z += s[j];
+    if (!(z > 0.0)) throw_zero(vars, evidence);
+    log_z += std::log(z);
+    acc[p] += acc[c] + std::log(z);
+    sep_z[c] = z;
+    const double inv = 1.0 / z;
+    for (std::size_t j = 0; j < ss; ++j) s[j] *= inv;
+    multiply_runs(psi + fl.off[p], fl.size[p], s, fl.pmap.data() + fl.pmap_off[c], fl.prun[c]);
+  }
+  for (std::size_t i = k; i-- > 0;) {
+    const std::size_t c = postorder_[i];
+    const std::size_t p = parent_[c];
+    if (p == k) continue;
+    const double* s = sep + fl.sep_off[c];
+    double* f = fresh + fl.sep_off[c];
+    const std::size_t ss = fl.sep_size[c];
+    std::fill(f, f + ss, 0.0);
+    sum_runs(psi + fl.off[p], fl.size[p], f, fl.pmap.data() + fl.pmap_off[c], fl.prun[c]);
+    const double zt = sep_z[c];
+    if (live[c]) {
+      const double inv = 1.0 / zt;
+      for (std::size_t j = 0; j < ss; ++j) f[j] *= inv;
+    } else {
+      for (std::size_t j = 0; j < ss; ++j) f[j] = s[j] == 0.0 ? 0.0 : f[j] / (s[j] * zt);
+    }
+    multiply_runs(psi + fl.off[c], fl.size[c], f, fl.cmap.data() + fl.cmap_off[c], fl.crun[c]);
+  }
+  CalibratedJunctionTree out;
+  out.evidence_ = evidence;
+  out.cardinalities_ = cardinalities_;
+  out.marginal_offset_ = fl.marginal_offset;
+  const auto& moff = *fl.marginal_offset;
+  out.marginal_values_.assign(moff.back(), 0.0);
+  for (VariableId v = 0; v < vars.size(); ++v) {
+    const std::size_t h = home[v];
+    if (h == k) continue;
+    double* m = out.marginal_values_.data() + moff[v];
+    const double* t = psi + fl.off[h];
+    const std::size_t stride = fl.home_stride[v];
+    for_each_state_block(fl.size[h], cards[v], stride, [&](std::size_t b, std::size_t st) {
+      double acc = 0;
+      for (std::size_t j = 0; j < stride; ++j) acc += t[b + j];
+      m[st] += acc;
+    });
+    double z = 0;
+    for (std::size_t st = 0; st < cards[v]; ++st) z += m[st];
+    if (!(z > 0.0) || !std::isfinite(z)) throw NumericalError("junction tree marginal is not finite");
+    for (std::size_t st = 0; st < cards[v]; ++st) m[st] /= z;
+  }
+  out.log_probability_of_evidence_ = log_z;
+  out.probability_of_evidence_ = std::exp(log_z);
+  return out;
+}
+
+Factor CalibratedJunctionTree::marginal(VariableId v) const {
+  const auto& cards = *cardinalities_;
+  if (v >= cards.size()) throw QueryError("variable id " + std::to_string(v) + " is out of range");
+  if (const auto* o = find_observed(evidence_, v)) {
+    std::vector<double> t(cards[v], 0.0);
+    t[o->second] = 1.0;
+    return Factor({v}, {cards[v]}, std::move(t));
+  }
+  if (marginal_offset_) {
+    const double* m = marginal_values_.data() + (*marginal_offset_)[v];
+    return Factor({v}, {cards[v]}, std::vector<double>(m, m + cards[v]));
+  }
+  const Factor& b = beliefs_[(*home_)[v]];
   const VariableId keep[1] = {v};
   return normalize(pgm::marginal(b, keep));
 }
 
 std::vector<Factor> CalibratedJunctionTree::marginals() const {
   std::vector<Factor> out;
-  out.reserve(home_.size());
-  for (VariableId v = 0; v < home_.size(); ++v) out.push_back(marginal(v));
+  const std::size_t n = cardinalities_->size();
+  out.reserve(n);
+  for (VariableId v = 0; v < n; ++v) out.push_back(marginal(v));
   return out;
 }
 

@@ -2,6 +2,13 @@
 // Junction tree: structure once, calibration per evidence set. The tree (cliques, separators, which
 // factor sits where) depends only on the model; calibrate() is const and returns every posterior
 // marginal and P(evidence) as a value, so one tree serves many evidence sets and threads.
+//
+// Evidence-specialised structure: observed variables leave every scope, so a tree triangulated
+// for the model with them reduced away can be much smaller than the evidence-free tree reduced by
+// the evidence (the fill-in through observed variables vanishes). calibrate(e) builds such a tree
+// for e's pattern (the set of observed variables, values aside) when the evidence-free tree would
+// touch many entries, uses it when its cliques are smaller in total, and caches the verdict and
+// the tree by pattern, so repeated patterns (batches, a server) pay the build once.
 #include <pgm/core/factor.hpp>
 #include <pgm/inference/elimination_order.hpp>
 #include <pgm/model/bayesian_network.hpp>
@@ -9,6 +16,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <vector>
 
 namespace pgm {
@@ -22,6 +31,19 @@ struct JunctionTreeOptions {
   // effort = 0 turns them off.
   RestartBudget triangulation_restarts{};
   std::uint64_t seed = 1;
+  // Build (and cache) a tree for an evidence pattern when calibrating this tree with that evidence
+  // would touch at least `specialise_min_entries` clique entries, and use it when its cliques are
+  // smaller in total. On a pattern's first use only when that also repays the build at once; from
+  // its second use whenever it is smaller (0: every pattern as if repeated, however small).
+  // Results are the same either way (to rounding).
+  bool specialise_evidence = true;
+  std::size_t specialise_min_entries = std::size_t{1} << 15;
+  // Patterns remembered (least recently used evicted; their tables together are also kept under
+  // twice this tree's). 0 keeps none: every calibration with evidence decides and builds afresh.
+  std::size_t evidence_cache_entries = 16;
+  // Trees of at most this many clique entries calibrate on flat tables with precomputed index maps
+  // (no per-call allocation or walk set-up; evidence zeroes entries instead of shrinking tables).
+  std::size_t flat_max_entries = std::size_t{1} << 16;
 };
 
 class CalibratedJunctionTree;
@@ -31,6 +53,11 @@ class JunctionTree {
   // The model must outlive the tree. LimitError when the tables exceed options.max_memory_bytes.
   explicit JunctionTree(const BayesianNetwork& bn, JunctionTreeOptions options = {});
   explicit JunctionTree(const MarkovNetwork& mn, JunctionTreeOptions options = {});
+  // A tree for one evidence pattern: the model's structure with the variables of `observed` reduced
+  // away. calibrate(e) then requires e to observe each of them (QueryError otherwise); e may observe
+  // more. What a single query with known evidence should build (no evidence-free tree needed).
+  JunctionTree(const BayesianNetwork& bn, std::span<const VariableId> observed, JunctionTreeOptions options = {});
+  JunctionTree(const MarkovNetwork& mn, std::span<const VariableId> observed, JunctionTreeOptions options = {});
 
   [[nodiscard]] std::size_t num_cliques() const noexcept { return cliques_.size(); }
   [[nodiscard]] const std::vector<VariableId>& clique(std::size_t i) const { return cliques_[i]; }
@@ -43,26 +70,69 @@ class JunctionTree {
   [[nodiscard]] std::size_t table_bytes() const noexcept { return table_bytes_; }
   [[nodiscard]] const EliminationOrder& elimination_order() const noexcept { return order_; }
   [[nodiscard]] const VariableSet& variables() const noexcept { return *variables_; }
+  // The observed variables this tree's structure assumes (sorted; empty for the evidence-free tree).
+  [[nodiscard]] const std::vector<VariableId>& pattern() const noexcept { return pattern_; }
 
   // Hugin propagation (collect to the roots, distribute back), with every message normalised and
   // its scale kept in log space so large models neither underflow nor overflow.
   // ZeroProbabilityEvidence when P(e) = 0; QueryError on invalid evidence.
+  // Thread-safe: the pattern cache is the only shared mutable state and is locked.
   [[nodiscard]] CalibratedJunctionTree calibrate(const Evidence& evidence) const;
+  // The specialised tree calibrate(evidence) would use (from the cache or built now), or null when it
+  // would calibrate this tree itself.
+  [[nodiscard]] std::shared_ptr<const JunctionTree> specialised_for(const Evidence& evidence) const;
+  // Patterns currently cached (including "not worth it" verdicts).
+  [[nodiscard]] std::size_t cached_patterns() const;
   // The clique whose table is used for the marginal of v (the smallest containing it).
-  [[nodiscard]] std::size_t home(VariableId v) const { return home_[v]; }
+  // num_cliques() for a variable of pattern().
+  [[nodiscard]] std::size_t home(VariableId v) const { return (*home_)[v]; }
 
  private:
-  void build(const std::vector<Factor>& factors, bool markov);
+  struct Cache;
+  struct Flat;
+  struct FlatSlot;
+  JunctionTree(const VariableSet& vars, const std::vector<Factor>& factors, std::vector<VariableId> pattern,
+               JunctionTreeOptions options, const EliminationOrder* full_order, double max_entries, bool thorough,
+               bool bayesian);
+  // Structure (order, cliques, tree, sizes, memory check); false when max_entries is given and the
+  // tree's cliques hold more entries than it (tables are then not built). With full_order (a
+  // pattern met in calibration), `thorough` also tries a fresh greedy order however small the tree.
+  bool build_structure(const EliminationOrder* full_order, double max_entries, bool thorough = false);
+  void build_tables();
+  void check_pattern(std::span<const VariableId> observed);
+  [[nodiscard]] CalibratedJunctionTree calibrate_checked(const Evidence& evidence) const;
+  [[nodiscard]] CalibratedJunctionTree calibrate_flat(const Evidence& evidence, const Flat& flat) const;
+  [[nodiscard]] std::shared_ptr<const Flat> flat() const;  // built on first need, null for large trees
+  [[nodiscard]] std::shared_ptr<const Flat> make_flat() const;
+  [[nodiscard]] double reduced_entries(const Evidence& evidence) const;
+  [[nodiscard]] std::vector<char> live_trivial(const Evidence& evidence, bool flat) const;
+  [[nodiscard]] bool use_flat(double reduced_entries) const;
+  [[nodiscard]] std::shared_ptr<const JunctionTree> lookup(const Evidence& evidence) const;
 
   const VariableSet* variables_;
+  const std::vector<Factor>* factors_;
   JunctionTreeOptions options_;
+  bool bayesian_ = false;  // factors_[v] is the CPT of v
+  std::vector<VariableId> pattern_;
+  std::vector<bool> in_pattern_;
   EliminationOrder order_;
   std::vector<std::vector<VariableId>> cliques_;
   std::vector<std::size_t> parent_;
   std::vector<std::size_t> postorder_;       // children before parents
-  std::vector<Factor> initial_;              // product of the factors assigned to each clique
+  std::vector<Factor> initial_;              // product of the pattern-free factors assigned to each clique
+  // Factors touching the pattern, reduced and multiplied in per calibration: per clique, and those
+  // whose scope lies inside the pattern (constants once reduced).
+  std::vector<std::vector<std::size_t>> evidence_factors_;
+  std::vector<std::size_t> constant_evidence_factors_;
+  std::vector<std::vector<VariableId>> drop_up_, drop_down_;  // variables summed out per message
+  std::vector<std::size_t> factor_clique_;   // per factor: its clique (k for empty scope)
+  std::vector<double> init_log_;             // per clique: log of the scale taken out of its initial table
+  std::vector<char> trivial_;                // per clique: its collect message is a known constant
+  std::shared_ptr<FlatSlot> flat_slot_;      // index maps for small trees (null otherwise)
+  std::shared_ptr<Cache> cache_;             // evidence-free trees only
   std::vector<std::vector<VariableId>> separators_;  // with the parent
-  std::vector<std::size_t> home_;            // per variable: the smallest clique containing it
+  std::shared_ptr<const std::vector<std::size_t>> home_;  // per variable: the smallest clique containing it
+  std::shared_ptr<const std::vector<std::size_t>> cardinalities_;
   double log_constant_ = 0;  // log of the product of empty-scope factors
   std::size_t treewidth_ = 0;
   std::size_t total_size_ = 0;
@@ -81,9 +151,12 @@ class CalibratedJunctionTree {
 
  private:
   friend class JunctionTree;
-  std::vector<std::size_t> home_;  // per variable: index into beliefs_
-  std::vector<std::size_t> cardinalities_;
+  std::shared_ptr<const std::vector<std::size_t>> home_;  // per variable: index into beliefs_
+  std::shared_ptr<const std::vector<std::size_t>> cardinalities_;
   std::vector<Factor> beliefs_;    // normalised clique marginals, observed variables reduced away
+  // Small trees: every variable's marginal, computed during calibration (offsets per variable).
+  std::shared_ptr<const std::vector<std::size_t>> marginal_offset_;
+  std::vector<double> marginal_values_;
   Evidence evidence_;
   double probability_of_evidence_ = 1;
   double log_probability_of_evidence_ = 0;
