@@ -98,4 +98,17 @@ std::size_t max_table_bytes() noexcept {
   return v;
 }
 
+void check_scope_pairs(std::span<const std::size_t> scope_sizes) {
+  std::size_t pairs = 0;
+  for (std::size_t k : scope_sizes) {
+    if (k > kMaxScopeVariables)
+      throw LimitError("a factor scope of " + std::to_string(k) + " variables is longer than the limit of " +
+                       std::to_string(kMaxScopeVariables));
+    pairs += k * (k - (k > 0)) / 2;
+    if (pairs > kMaxScopePairs)
+      throw LimitError("the factors' scopes join more than " + std::to_string(kMaxScopePairs) +
+                       " pairs of variables; the model's graph would not fit");
+  }
+}
+
 }  // namespace pgm

@@ -1,6 +1,8 @@
 #include <pgm/core/error.hpp>
+#include <pgm/core/size.hpp>
 #include <pgm/model/bayesian_network.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -32,17 +34,21 @@ void BayesianNetworkBuilder::set_cpt(VariableId child, std::vector<VariableId> p
   if (child >= variables_.size()) throw ModelError("CPT for unknown variable id " + std::to_string(child));
   const std::string& cname = variables_[child].name;
   if (has_cpt_[child]) throw ModelError("variable '" + cname + "' has two CPTs");
-  std::size_t rows = 1;
-  for (std::size_t i = 0; i < parents.size(); ++i) {
-    if (parents[i] >= variables_.size())
-      throw ModelError("CPT of '" + cname + "' names an unknown parent id " + std::to_string(parents[i]));
-    if (parents[i] == child) throw ModelError("variable '" + cname + "' is listed as its own parent");
-    for (std::size_t j = 0; j < i; ++j)
-      if (parents[j] == parents[i])
-        throw ModelError("CPT of '" + cname + "' lists parent '" + variables_[parents[i]].name + "' twice");
-    rows *= variables_[parents[i]].cardinality();
+  std::vector<std::size_t> cards;  // parents, then the child: the table's shape
+  cards.reserve(parents.size() + 1);
+  for (VariableId p : parents) {
+    if (p >= variables_.size()) throw ModelError("CPT of '" + cname + "' names an unknown parent id " + std::to_string(p));
+    if (p == child) throw ModelError("variable '" + cname + "' is listed as its own parent");
+    cards.push_back(variables_[p].cardinality());
   }
-  const std::size_t expected = rows * variables_[child].cardinality();
+  // Repeats found by sorting a copy (parents of one state may be many).
+  std::vector<VariableId> sorted = parents;
+  std::sort(sorted.begin(), sorted.end());
+  if (const auto dup = std::adjacent_find(sorted.begin(), sorted.end()); dup != sorted.end())
+    throw ModelError("CPT of '" + cname + "' lists parent '" + variables_[*dup].name + "' twice");
+  const std::size_t rows = checked_table_size(cards, "the parent configurations of '" + cname + "'");
+  cards.push_back(variables_[child].cardinality());
+  const std::size_t expected = checked_table_size(cards, "the CPT of '" + cname + "'");
   if (table.size() != expected)
     throw ModelError("CPT of '" + cname + "' has " + std::to_string(table.size()) + " entries; expected " +
                      std::to_string(expected) + " (" + std::to_string(rows) + " parent configurations x " +
@@ -73,6 +79,12 @@ BayesianNetwork BayesianNetworkBuilder::build() && {
   if (n == 0) throw ModelError("the network has no variables");
   for (VariableId v = 0; v < n; ++v)
     if (!has_cpt_[v]) throw ModelError("variable '" + variables_[v].name + "' has no CPT");
+  {
+    std::vector<std::size_t> family_sizes;  // the moral graph joins each family
+    family_sizes.reserve(n);
+    for (VariableId v = 0; v < n; ++v) family_sizes.push_back(parents_[v].size() + 1);
+    check_scope_pairs(family_sizes);
+  }
 
   for (VariableId v = 0; v < n; ++v) {
     const std::size_t k = variables_[v].cardinality();

@@ -1,6 +1,8 @@
 #include <pgm/core/error.hpp>
+#include <pgm/core/size.hpp>
 #include <pgm/model/markov_network.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -20,14 +22,18 @@ VariableId MarkovNetworkBuilder::add_variable(std::string name, std::vector<std:
 
 void MarkovNetworkBuilder::add_factor(std::vector<VariableId> scope, std::vector<double> values) {
   const std::string which = "factor " + std::to_string(scopes_.size() + 1);
-  std::size_t expected = 1;
-  for (std::size_t i = 0; i < scope.size(); ++i) {
-    if (scope[i] >= variables_.size()) throw ModelError(which + " names an unknown variable id " + std::to_string(scope[i]));
-    for (std::size_t j = 0; j < i; ++j)
-      if (scope[j] == scope[i])
-        throw ModelError(which + " lists variable '" + variables_[scope[i]].name + "' twice in its scope");
-    expected *= variables_[scope[i]].cardinality();
+  std::vector<std::size_t> cards;
+  cards.reserve(scope.size());
+  for (VariableId v : scope) {
+    if (v >= variables_.size()) throw ModelError(which + " names an unknown variable id " + std::to_string(v));
+    cards.push_back(variables_[v].cardinality());
   }
+  // Repeats found by sorting a copy: a scope may be long when its variables have one state.
+  std::vector<VariableId> sorted = scope;
+  std::sort(sorted.begin(), sorted.end());
+  if (const auto dup = std::adjacent_find(sorted.begin(), sorted.end()); dup != sorted.end())
+    throw ModelError(which + " lists variable '" + variables_[*dup].name + "' twice in its scope");
+  const std::size_t expected = checked_table_size(cards, which);
   if (values.size() != expected)
     throw ModelError(which + " has " + std::to_string(values.size()) + " values; its scope needs " +
                      std::to_string(expected));
@@ -50,6 +56,10 @@ void MarkovNetworkBuilder::add_edge(VariableId u, VariableId v) {
 
 MarkovNetwork MarkovNetworkBuilder::build() && {
   if (variables_.empty()) throw ModelError("the network has no variables");
+  std::vector<std::size_t> scope_sizes;
+  scope_sizes.reserve(scopes_.size());
+  for (const auto& s : scopes_) scope_sizes.push_back(s.size());
+  check_scope_pairs(scope_sizes);
   MarkovNetwork mn;
   mn.name_ = std::move(name_);
   mn.graph_ = UndirectedGraph(variables_.size());

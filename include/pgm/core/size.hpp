@@ -27,6 +27,18 @@ namespace pgm {
 // LimitError unless `entries` doubles fit within max_table_bytes(); `what` as above.
 void check_table_entries(std::size_t entries, const std::string& what = {});
 
+// Graphs built from factor scopes join every pair of variables in a scope. Only variables of one
+// state keep a large scope's table small, so a file of 10^5 such variables in one scope would ask
+// for 5e9 edges: refuse more than this many pairs in all (LimitError naming the figure).
+// Ordering work grows with the cube of a scope's length, so one scope may name at most
+// kMaxScopeVariables variables (a table over 2^25 entries is refused already; only one-state
+// variables can make a scope longer than 25).
+inline constexpr std::size_t kMaxScopePairs = std::size_t{1} << 26;
+inline constexpr std::size_t kMaxScopeVariables = 256;
+// LimitError when a scope (given by its size) is longer than kMaxScopeVariables or all of them
+// together join more than kMaxScopePairs pairs.
+void check_scope_pairs(std::span<const std::size_t> scope_sizes);
+
 // The most bytes one factor table may take; tables are refused (LimitError) before allocating.
 // Default: half of the machine's physical memory (4 GiB when it cannot be determined). Process-wide;
 // the CLI sets it from its memory option; 0 restores the default. Thread-safe (an atomic).

@@ -6,6 +6,7 @@
 #include "unit/io/format_test_util.hpp"
 
 #include <pgm/core/error.hpp>
+#include <pgm/inference/variable_elimination.hpp>
 #include <pgm/io/bif.hpp>
 #include <pgm/io/evidence.hpp>
 #include <pgm/io/load.hpp>
@@ -566,6 +567,37 @@ TEST(Scaling, YamlStatesAndKeyedColumns) {
   std::optional<BayesianNetwork> bn;
   EXPECT_LT(cpu_seconds_to([&] { bn = std::get<BayesianNetwork>(io::read_yaml_string(text, "wide.yaml")); }), 5.0);
   EXPECT_EQ(bn->cpt_table(1).size(), static_cast<std::size_t>(2 * kMany));
+}
+
+// ---- long scopes of one-state variables: the table stays at one entry, the graph would not ------------
+
+std::string one_state_scope_uai(int n) {
+  std::string text = "MARKOV\n" + std::to_string(n) + "\n";
+  for (int i = 0; i < n; ++i) text += "1 ";
+  text += "\n1\n" + std::to_string(n);
+  for (int i = 0; i < n; ++i) text += " " + std::to_string(i);
+  return text + "\n\n1\n 2.5\n";
+}
+
+TEST(Scaling, AScopeOfOneHundredThousandOneStateVariablesIsRefusedQuickly) {
+  const std::string text = one_state_scope_uai(kMany);
+  double seconds = 0;
+  try {
+    seconds = cpu_seconds_to([&] { (void)io::read_uai_string(text, "long.uai"); });
+    ADD_FAILURE() << "accepted";
+  } catch (const LimitError& e) {
+    EXPECT_TRUE(contains(e.what(), "scope of 100000 variables is longer than the limit of 256")) << e.what();
+  }
+  EXPECT_LT(seconds, 5.0);
+}
+
+TEST(Scaling, AScopeAtTheLimitLoadsAndIsAnswered) {
+  const Model m = io::read_uai_string(one_state_scope_uai(256), "limit.uai");
+  const auto& mn = std::get<MarkovNetwork>(m);
+  // One configuration of weight 2.5: Z = 2.5, every marginal a point mass.
+  const VariableElimination ve(mn);
+  EXPECT_DOUBLE_EQ(ve.probability_of_evidence({}), 2.5);
+  EXPECT_DOUBLE_EQ(ve.marginal(255, {}).values()[0], 1.0);
 }
 
 }  // namespace
