@@ -136,25 +136,27 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
 
 // A discrete model with its inference engines. The engines keep a pointer to the model, which the
 // caller owns and keeps alive for their lifetime. With `junction_tree`, marginals come from one
-// calibration; joints and conditional tables (which need not sit in one clique) always use VE.
+// calibration of a tree built for the evidence's observed variables (reduced away before the tree
+// is built, so one-shot use pays for the smaller tree only); joints and conditional tables (which
+// need not sit in one clique) always use VE.
 class DiscreteQuery {
  public:
-  DiscreteQuery(const Model& model, bool junction_tree, std::size_t max_memory_bytes) try {
-    JunctionTreeOptions jt;
-    jt.max_memory_bytes = max_memory_bytes;
+  DiscreteQuery(const Model& model, bool junction_tree, std::size_t max_memory_bytes) try
+      : junction_tree_(junction_tree) {
+    jt_.max_memory_bytes = max_memory_bytes;
     VariableEliminationOptions ve;
     ve.max_memory_bytes = max_memory_bytes;
     if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {
       vars_ = &bn->variables();
       name_ = bn->name();
+      bn_ = bn;
       engine_ = std::make_unique<VariableElimination>(*bn, ve);
-      if (junction_tree) tree_ = std::make_unique<JunctionTree>(*bn, jt);
     } else if (const auto* mn = std::get_if<MarkovNetwork>(&model)) {
       vars_ = &mn->variables();
       name_ = mn->name();
       markov_ = true;
+      mn_ = mn;
       engine_ = std::make_unique<VariableElimination>(*mn, ve);
-      if (junction_tree) tree_ = std::make_unique<JunctionTree>(*mn, jt);
     } else {
       throw QueryError("this command needs a discrete model (Bayesian or Markov network)");
     }
@@ -183,7 +185,8 @@ class DiscreteQuery {
   // P(t | e) for each target, in order. Sets P(e) as a side effect.
   [[nodiscard]] std::vector<std::vector<double>> marginals(const std::vector<VariableId>& targets) {
     std::vector<std::vector<double>> out;
-    if (tree_) {
+    if (junction_tree_) {
+      if (!tree_) build_tree();
       const CalibratedJunctionTree calibrated = explain_zero([&] { return tree_->calibrate(evidence_); });
       probability_of_evidence_ = calibrated.probability_of_evidence();
       log_probability_of_evidence_ = calibrated.log_probability_of_evidence();
@@ -233,7 +236,19 @@ class DiscreteQuery {
   }
 
  private:
+  void build_tree() try {
+    std::vector<VariableId> observed;
+    for (const auto& [v, state] : evidence_) observed.push_back(v);
+    tree_ = bn_ ? std::make_unique<JunctionTree>(*bn_, observed, jt_) : std::make_unique<JunctionTree>(*mn_, observed, jt_);
+  } catch (const LimitError& e) {
+    restate_limit(e, true);
+  }
+
   const VariableSet* vars_ = nullptr;
+  const BayesianNetwork* bn_ = nullptr;
+  const MarkovNetwork* mn_ = nullptr;
+  bool junction_tree_ = false;
+  JunctionTreeOptions jt_;
   std::string name_;
   bool markov_ = false;
   std::unique_ptr<VariableElimination> engine_;
