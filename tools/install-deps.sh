@@ -2,7 +2,8 @@
 # Installs pgm's build dependencies from Debian packages (idempotent; uses sudo when not root).
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config libboost-graph-dev libeigen3-dev libyaml-cpp-dev libgtest-dev
-          libgmock-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev libpugixml-dev)
+          libgmock-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev libpugixml-dev
+          pybind11-dev python3-dev python3-numpy python3-pytest)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
