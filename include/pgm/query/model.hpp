@@ -1,0 +1,183 @@
+#pragma once
+// pgm::query::Model: one value holding any loaded model (discrete Bayesian or Markov network,
+// Gaussian, linear-Gaussian), the entry point every front end (command line, Python, ...) uses.
+//
+// Naming: this class becomes pgm::Model once the std::variant alias of the same name in
+// <pgm/io/load.hpp> (used by tools/pgm today) is retired; until then it lives in pgm::query.
+//
+// Copies are cheap and share one immutable state (std::shared_ptr<const State>), so a Model can be
+// passed by value and queried from many threads at once. Caches (the junction tree, the joint
+// Gaussian of a linear-Gaussian network) are built lazily, once, under a lock.
+#include <pgm/gaussian/gaussian.hpp>
+#include <pgm/gaussian/linear_gaussian_network.hpp>
+#include <pgm/inference/junction_tree.hpp>
+#include <pgm/io/load.hpp>
+#include <pgm/model/bayesian_network.hpp>
+#include <pgm/model/markov_network.hpp>
+#include <pgm/query/evidence.hpp>
+#include <pgm/query/query.hpp>
+
+#include <Eigen/Core>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pgm::query {
+
+enum class ModelKind { bayesian_network, markov_network, gaussian, linear_gaussian };
+
+// "bayesian-network" | "markov-network" | "gaussian" | "linear-gaussian" (the YAML `type:` names).
+[[nodiscard]] std::string_view to_string(ModelKind kind);
+
+// A variable by name with its states in order; states are empty for continuous variables.
+struct VariableInfo {
+  std::string name;
+  std::vector<std::string> states;
+
+  friend bool operator==(const VariableInfo&, const VariableInfo&) = default;
+};
+
+// Loading defaults shared by the library and the command line. NOTE: unlike io::LoadOptions,
+// renormalisation is ON by default: CPT columns that sum to 1 within kCptSumTolerance (1e-6; BIF
+// files print rounded numbers such as 0.3333) are rescaled to sum to exactly 1. Columns further
+// off are always rejected. Set renormalize = false to keep the numbers exactly as written.
+struct LoadOptions {
+  io::Format format = io::Format::automatic;  // load(): by extension unless named
+  bool renormalize = true;
+};
+
+// The answer to "X independent of Y given Z?" from the structure: d-separation (Bayesian and
+// linear-Gaussian networks), separation (Markov networks), zero partial correlations (Gaussians,
+// within kIndependenceTolerance).
+struct IndependenceResult {
+  bool independent = false;
+  // When not independent and the model has a graph: one active trail from a node of X to a node
+  // of Y, by name. nullopt when independent, and for Gaussians (no graph to walk).
+  std::optional<std::vector<std::string>> trail;
+  std::string method;  // "d-separation", "separation" or "precision"
+};
+
+// Samples from a discrete Bayesian network: rows × cols state indices, row-major, columns the
+// variables in declared order.
+struct DiscreteSamples {
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+  std::vector<std::uint32_t> states;
+};
+
+class Model {
+ public:
+  // From a model value built in C++.
+  explicit Model(BayesianNetwork bn);
+  explicit Model(MarkovNetwork mn);
+  explicit Model(Gaussian g);
+  explicit Model(LinearGaussianNetwork lg);
+  // From what io::load_model returns.
+  [[nodiscard]] static Model from_variant(::pgm::Model model);
+
+  // Reads a model file (YAML, BIF, XMLBIF, UAI; by extension unless options.format names it).
+  // ParseError (file, line, column, what is wrong) or IoError.
+  [[nodiscard]] static Model load(const std::string& path, LoadOptions options = {});
+  // Reads a model from text in the given format ("yaml", "bif", "xmlbif", "uai"; ParseError for
+  // other names). `filename` appears in error messages only.
+  [[nodiscard]] static Model loads(const std::string& text, std::string_view format, LoadOptions options = {},
+                                   const std::string& filename = "<string>");
+
+  [[nodiscard]] const std::string& name() const noexcept;
+  [[nodiscard]] ModelKind kind() const noexcept;
+  [[nodiscard]] bool discrete() const noexcept;  // Bayesian or Markov network
+  // Every variable in declared order (the id order).
+  [[nodiscard]] const std::vector<VariableInfo>& variables() const noexcept;
+  [[nodiscard]] std::size_t size() const noexcept;
+  // The id (index into variables()) of a name; nullopt, or QueryError listing the known names.
+  [[nodiscard]] std::optional<VariableId> find(std::string_view name) const;
+  [[nodiscard]] VariableId id(std::string_view name) const;
+
+  // The underlying model of each kind; nullptr when the model is of another kind.
+  [[nodiscard]] const BayesianNetwork* bayesian_network() const noexcept;
+  [[nodiscard]] const MarkovNetwork* markov_network() const noexcept;
+  [[nodiscard]] const Gaussian* gaussian() const noexcept;
+  [[nodiscard]] const LinearGaussianNetwork* linear_gaussian_network() const noexcept;
+  // The joint Gaussian of a continuous model (a linear-Gaussian network's is computed once and
+  // cached). QueryError for discrete models.
+  [[nodiscard]] const Gaussian& joint_gaussian() const;
+  // The variable set of a discrete model; QueryError for continuous models.
+  [[nodiscard]] const VariableSet& variable_set() const;
+
+  // The junction tree of a discrete model, built on first use and then shared by every copy of
+  // this Model and every thread. A tree already built with tables larger than
+  // options.max_memory_bytes is refused with LimitError, as building it would have been.
+  // QueryError for continuous models.
+  [[nodiscard]] std::shared_ptr<const JunctionTree> junction_tree(const JunctionTreeOptions& options = {}) const;
+
+  // ---- Queries (all const, thread-safe). `method`: an engine name (engine_names()) or "auto".
+  // Evidence must have been built against this model or one with the same variables and states
+  // (it is re-resolved by name otherwise). See query.hpp for the Result layout.
+
+  // Answers a query with the engine `query.method` names.
+  [[nodiscard]] Result answer(const Query& query, const EngineOptions& options = {}) const;
+  // Posterior marginal of every variable (discrete: observed ones are point masses; continuous: the
+  // unobserved variables, as one Gaussian with mean and covariance).
+  [[nodiscard]] Result marginals(const Evidence& evidence = {}, std::string_view method = "auto") const;
+  // Posterior marginals of the targets, in the order given.
+  [[nodiscard]] Result query(std::vector<std::string> targets, const Evidence& evidence = {},
+                             std::string_view method = "auto") const;
+  // The joint posterior of the targets (first target slowest in the flat table).
+  [[nodiscard]] Result joint(std::vector<std::string> targets, const Evidence& evidence = {},
+                             std::string_view method = "auto") const;
+  // P(x | given, evidence) for every state of `given` (discrete models only).
+  [[nodiscard]] Result conditional(std::string x, std::string given, const Evidence& evidence = {},
+                                   std::string_view method = "auto") const;
+  // P(e) (a Markov network: the partition function of the model reduced by e; a continuous model:
+  // the density of the observed values) and its natural log. Zero / -inf rather than an error when
+  // the evidence is impossible.
+  [[nodiscard]] double probability_of_evidence(const Evidence& evidence, std::string_view method = "auto") const;
+  [[nodiscard]] double log_probability_of_evidence(const Evidence& evidence, std::string_view method = "auto") const;
+
+  // ---- Structure.
+  // QueryError for unknown names, an empty X or Y, or a name in two sets.
+  [[nodiscard]] IndependenceResult independent(std::span<const std::string> x, std::span<const std::string> y,
+                                               std::span<const std::string> given = {}) const;
+  // The Markov blanket in id order (Gaussians: the neighbours in the precision graph).
+  [[nodiscard]] std::vector<std::string> blanket(std::string_view name) const;
+
+  // ---- Continuous models (QueryError for discrete ones).
+  // The distribution of the unobserved variables given the observed values (Evidence::values).
+  // Warnings about ill-conditioned blocks are appended to *warnings when given.
+  [[nodiscard]] Gaussian condition(const Evidence& evidence, std::vector<std::string>* warnings = nullptr) const;
+  // A full point, every variable exactly once by name; QueryError otherwise.
+  [[nodiscard]] double mahalanobis(const ContinuousEvidence& point) const;
+  [[nodiscard]] double log_density(const ContinuousEvidence& point) const;
+  // n draws as rows (n × size(), declared order), deterministic given the seed. With evidence,
+  // drawn from the conditional and observed columns repeat their value.
+  [[nodiscard]] Eigen::MatrixXd sample(std::size_t n, std::uint64_t seed, const Evidence& evidence = {}) const;
+
+  // ---- Discrete Bayesian networks: forward sampling, rejecting draws that disagree with the
+  // evidence (as `pgm sample`). QueryError when none of the first 1e6 draws matches (probability
+  // zero or too small), LimitError when n accepted draws would need more than 2e7 draws.
+  // UnsupportedError for Markov networks; continuous models use sample().
+  [[nodiscard]] DiscreteSamples sample_states(std::size_t n, std::uint64_t seed, const Evidence& evidence = {}) const;
+  // The same, one accepted draw at a time (state index per variable id), without storing them.
+  void for_each_sample(std::size_t n, std::uint64_t seed, const Evidence& evidence,
+                       const std::function<void(std::span<const std::size_t>)>& sink) const;
+
+  // True when both hold the same shared state (copies of one another).
+  [[nodiscard]] bool same_as(const Model& other) const noexcept { return state_ == other.state_; }
+
+  struct State;  // implementation detail (lib/query/model.cpp)
+  [[nodiscard]] const std::shared_ptr<const State>& state() const noexcept { return state_; }
+
+ private:
+  explicit Model(std::shared_ptr<const State> state);
+  std::shared_ptr<const State> state_;
+};
+
+}  // namespace pgm::query

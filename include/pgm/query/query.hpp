@@ -1,0 +1,71 @@
+#pragma once
+// A query and its named result: what every front end asks and prints.
+#include <pgm/query/evidence.hpp>
+
+#include <Eigen/Core>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pgm::query {
+
+struct Query {
+  enum class Shape {
+    marginals,    // one posterior per target
+    joint,        // the joint posterior of the targets
+    conditional,  // P(target | given_variable = y, e) for every state y (one target)
+  };
+  // By name, in the order the answer lists them; repeats refused. Empty with `marginals`: every
+  // variable (continuous models: every unobserved variable).
+  std::vector<std::string> targets;
+  Shape shape = Shape::marginals;
+  std::string given_variable;  // conditional only
+  Evidence evidence;
+  // An engine name (engine_names(): "ve", "jt", "gaussian", ...) or "auto": discrete marginals of
+  // more than one target by the junction tree, one target, joints and conditionals by variable
+  // elimination, continuous models in closed form.
+  std::string method = "auto";
+};
+
+struct EngineOptions {
+  // Refuse (LimitError, with the figure) inference whose tables would need more bytes. The
+  // command line sets half the machine's memory; the library default is 8 GiB.
+  std::size_t max_memory_bytes = std::size_t{8} << 30;
+};
+
+struct Result {
+  Query::Shape shape = Query::Shape::marginals;
+  // Targets in the order asked, and each one's state names (empty for continuous variables).
+  std::vector<std::string> variables;
+  std::vector<std::vector<std::string>> states;
+
+  // marginals: marginals[i] is P(variables[i] | e) over states[i].
+  std::vector<std::vector<double>> marginals;
+  // joint: P(variables | e) row-major, first variable slowest; joint_shape the cardinalities.
+  std::vector<double> joint;
+  std::vector<std::size_t> joint_shape;
+  // conditional: variables = {x}; for each state y_j of given_variable, P(x | y_j, e), or nullopt
+  // when P(y_j | e) = 0; given_probabilities[j] = P(y_j | e).
+  std::string given_variable;
+  std::vector<std::string> given_states;
+  std::vector<std::optional<std::vector<double>>> conditional;
+  std::vector<double> given_probabilities;
+
+  // P(e) for a Bayesian network (1 without evidence); for a Markov network the partition function
+  // of the model reduced by e (Z without evidence; may overflow to inf); for a continuous model the
+  // density of the observed values (1 without evidence). The log is finite whenever P(e) > 0, even
+  // when the plain value under- or overflows.
+  double probability_of_evidence = 1.0;
+  double log_probability_of_evidence = 0.0;
+  std::string method;  // the engine that answered ("ve", "jt", "gaussian", ...)
+
+  // Continuous models: the posterior mean and covariance of `variables`, in that order.
+  Eigen::VectorXd mean;
+  Eigen::MatrixXd covariance;
+  // Conditioning warnings (an ill-conditioned observed block).
+  std::vector<std::string> warnings;
+};
+
+}  // namespace pgm::query
