@@ -102,8 +102,11 @@ bool is_real(py::handle h) {
 }
 
 // A name or a sequence of names (a str alone is one name, not its characters).
-std::vector<std::string> names(py::handle h, const char* what) {
-  if (h.is_none()) return {};
+std::vector<std::string> names(py::handle h, const char* what, bool none_is_empty = false) {
+  if (h.is_none()) {
+    if (none_is_empty) return {};
+    type_error(std::string(what) + " must be a variable name or a list of names, not None");
+  }
   if (py::isinstance<py::str>(h)) return {h.cast<std::string>()};
   if (!py::isinstance<py::sequence>(h) && !py::isinstance<py::iterable>(h))
     type_error(std::string(what) + " must be a variable name or a list of names, not " + type_name(h));
@@ -333,7 +336,7 @@ PYBIND11_MODULE(_pgm, m) {
           [](const Model& self, py::handle targets, const std::string& shape, py::handle given, py::handle ev,
              const std::string& method, py::handle max_memory) {
             Query q;
-            q.targets = names(targets, "targets");
+            q.targets = names(targets, "targets", true);
             if (shape == "marginals") q.shape = Query::Shape::marginals;
             else if (shape == "joint") q.shape = Query::Shape::joint;
             else if (shape == "conditional") q.shape = Query::Shape::conditional;
@@ -438,7 +441,7 @@ PYBIND11_MODULE(_pgm, m) {
           [](const Model& self, py::handle x, py::handle y, py::handle given) {
             const auto xs = names(x, "x");
             const auto ys = names(y, "y");
-            const auto zs = names(given, "given");
+            const auto zs = names(given, "given", true);
             py::gil_scoped_release release;
             return self.independent(xs, ys, zs);
           },
