@@ -127,7 +127,7 @@ class Model {
   // Posterior marginal of every variable (discrete: observed ones are point masses; continuous: the
   // unobserved variables, as one Gaussian with mean and covariance).
   [[nodiscard]] Result marginals(const Evidence& evidence = {}, std::string_view method = "auto") const;
-  // Posterior marginals of the targets, in the order given.
+  // Posterior marginals of the targets (at least one; QueryError otherwise), in the order given.
   [[nodiscard]] Result query(std::vector<std::string> targets, const Evidence& evidence = {},
                              std::string_view method = "auto") const;
   // The joint posterior of the targets (first target slowest in the flat table).
