@@ -1,0 +1,559 @@
+// pgm's Python bindings (the extension pgm._pgm; python/pgm/__init__.py is the public face).
+// Only conversion lives here: every answer comes from the library's query API (pgm::query).
+//
+// Rules at this boundary:
+// - Python arguments are converted to C++ values first (TypeError/ValueError for wrong Python
+//   types), then the GIL is released around the library call, so threads query in parallel.
+// - Every C++ exception becomes a Python exception (pgm.* for pgm::Error, MemoryError, ...);
+//   nothing can terminate the interpreter.
+#include <pgm/core/error.hpp>
+#include <pgm/query.hpp>
+
+#include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace py = pybind11;
+using pgm::query::Evidence;
+using pgm::query::Model;
+using pgm::query::Query;
+using pgm::query::Result;
+
+namespace {
+
+// ---- Exceptions ------------------------------------------------------------------------------
+
+// The Python exception classes, created once at import (module-lifetime references).
+struct Exceptions {
+  PyObject* error = nullptr;
+  PyObject* model = nullptr;
+  PyObject* query = nullptr;
+  PyObject* zero = nullptr;
+  PyObject* unsupported = nullptr;
+  PyObject* limit = nullptr;
+  PyObject* numerical = nullptr;
+};
+Exceptions exc;
+
+PyObject* new_exception(py::module_& m, const char* name, PyObject* base, const char* doc) {
+  const std::string qualified = std::string("pgm.") + name;
+  PyObject* type = PyErr_NewExceptionWithDoc(qualified.c_str(), doc, base, nullptr);
+  if (!type) throw py::error_already_set();
+  m.add_object(name, py::handle(type));  // the module keeps a reference for its lifetime
+  return type;
+}
+
+// Raises `type` with `what` and, for ModelError, the position attributes.
+void raise(PyObject* type, const char* what, const pgm::SourceLocation* where = nullptr) {
+  py::object instance = py::reinterpret_steal<py::object>(PyObject_CallFunction(type, "s", what));
+  if (!instance) return;  // the constructor raised; that error stands
+  if (where) {
+    if (!where->file.empty()) instance.attr("file") = where->file;
+    if (where->line > 0) instance.attr("line") = where->line;
+    if (where->column > 0) instance.attr("column") = where->column;
+  }
+  PyErr_SetObject(type, instance.ptr());
+}
+
+void translate(std::exception_ptr p) {
+  try {
+    if (p) std::rethrow_exception(p);
+  } catch (const pgm::ParseError& e) {
+    raise(exc.model, e.what(), &e.where());
+  } catch (const pgm::ModelError& e) {
+    raise(exc.model, e.what());
+  } catch (const pgm::IoError& e) {
+    raise(exc.model, e.what());
+  } catch (const pgm::ZeroProbabilityEvidence& e) {
+    raise(exc.zero, e.what());
+  } catch (const pgm::QueryError& e) {
+    raise(exc.query, e.what());
+  } catch (const pgm::UnsupportedError& e) {
+    raise(exc.unsupported, e.what());
+  } catch (const pgm::LimitError& e) {
+    raise(exc.limit, e.what());
+  } catch (const pgm::NumericalError& e) {
+    raise(exc.numerical, e.what());
+  } catch (const pgm::Error& e) {
+    raise(exc.error, e.what());
+  }
+  // Anything else falls through to pybind11's translators (MemoryError, ValueError, RuntimeError).
+}
+
+// ---- Arguments -------------------------------------------------------------------------------
+
+[[noreturn]] void type_error(const std::string& message) { throw py::type_error(message); }
+
+std::string type_name(py::handle h) { return py::str(py::type::handle_of(h).attr("__name__")); }
+
+bool is_real(py::handle h) {
+  return !py::isinstance<py::bool_>(h) && (py::isinstance<py::float_>(h) || py::isinstance<py::int_>(h) ||
+                                           PyObject_HasAttrString(h.ptr(), "__float__"));
+}
+
+// A name or a sequence of names (a str alone is one name, not its characters).
+std::vector<std::string> names(py::handle h, const char* what, bool none_is_empty = false) {
+  if (h.is_none()) {
+    if (none_is_empty) return {};
+    type_error(std::string(what) + " must be a variable name or a list of names, not None");
+  }
+  if (py::isinstance<py::str>(h)) return {h.cast<std::string>()};
+  if (!py::isinstance<py::sequence>(h) && !py::isinstance<py::iterable>(h))
+    type_error(std::string(what) + " must be a variable name or a list of names, not " + type_name(h));
+  std::vector<std::string> out;
+  for (py::handle item : py::iter(h)) {
+    if (!py::isinstance<py::str>(item))
+      type_error(std::string(what) + " must hold variable names (str), not " + type_name(item));
+    out.push_back(item.cast<std::string>());
+  }
+  return out;
+}
+
+// {"Rain": "yes"} (discrete states) or {"X2": 3.0} (continuous values), validated by the library.
+Evidence evidence(const Model& model, py::handle h, const char* what = "evidence") {
+  if (h.is_none()) return {};
+  if (!py::isinstance<py::dict>(h))
+    type_error(std::string(what) + " must be a dict of variable name to state (or value), not " + type_name(h));
+  const auto d = py::reinterpret_borrow<py::dict>(h);
+  if (d.empty()) return {};
+  std::vector<std::pair<std::string, std::string>> states;
+  pgm::ContinuousEvidence values;
+  for (auto [k, v] : d) {
+    if (!py::isinstance<py::str>(k)) type_error(std::string(what) + " keys must be variable names (str), not " + type_name(k));
+    if (py::isinstance<py::str>(v)) {
+      states.emplace_back(k.cast<std::string>(), v.cast<std::string>());
+    } else if (is_real(v)) {
+      values.emplace_back(k.cast<std::string>(), py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>());
+    } else {
+      type_error(std::string(what) + "['" + k.cast<std::string>() + "'] must be a state name (str) or a number, not " +
+                 type_name(v));
+    }
+  }
+  if (!states.empty() && !values.empty())
+    type_error(std::string(what) + " mixes state names and numbers; give states (discrete) or values (continuous)");
+  py::gil_scoped_release release;
+  return states.empty() ? Evidence::from_values(model, values) : Evidence::from_names(model, states);
+}
+
+// {"X1": 2.0, "X2": 0.0}: a full point for the Gaussian functions.
+pgm::ContinuousEvidence point(py::handle h) {
+  if (!py::isinstance<py::dict>(h)) type_error("the point must be a dict of variable name to value, not " + type_name(h));
+  pgm::ContinuousEvidence out;
+  for (auto [k, v] : py::reinterpret_borrow<py::dict>(h)) {
+    if (!py::isinstance<py::str>(k)) type_error("point keys must be variable names (str), not " + type_name(k));
+    if (!is_real(v)) type_error("point['" + k.cast<std::string>() + "'] must be a number, not " + type_name(v));
+    out.emplace_back(k.cast<std::string>(), py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>());
+  }
+  return out;
+}
+
+pgm::query::EngineOptions engine_options(py::handle max_memory) {
+  pgm::query::EngineOptions options;
+  if (max_memory.is_none()) return options;
+  if (!py::isinstance<py::int_>(max_memory) || py::isinstance<py::bool_>(max_memory))
+    type_error("max_memory must be a number of bytes (int), not " + type_name(max_memory));
+  const auto bytes = max_memory.cast<py::int_>();
+  if (bytes < py::int_(0)) throw py::value_error("max_memory must not be negative");
+  // Beyond size_t: no limit in practice.
+  options.max_memory_bytes = bytes > py::int_(std::numeric_limits<std::size_t>::max())
+                                 ? std::numeric_limits<std::size_t>::max()
+                                 : bytes.cast<std::size_t>();
+  return options;
+}
+
+Result answer(const Model& model, Query query, py::handle max_memory) {
+  const auto options = engine_options(max_memory);
+  py::gil_scoped_release release;
+  return model.answer(query, options);
+}
+
+// ---- Results ---------------------------------------------------------------------------------
+
+// Discrete variables have state names; continuous ones have none.
+bool continuous(const Result& r) {
+  for (const auto& st : r.states)
+    if (!st.empty()) return false;
+  return true;
+}
+
+py::dict marginals_dict(const Result& r) {
+  py::dict out;
+  if (!continuous(r)) {
+    for (std::size_t i = 0; i < r.variables.size() && i < r.marginals.size(); ++i) {
+      py::dict states;
+      for (std::size_t s = 0; s < r.states[i].size() && s < r.marginals[i].size(); ++s)
+        states[py::str(r.states[i][s])] = r.marginals[i][s];
+      out[py::str(r.variables[i])] = states;
+    }
+    return out;
+  }
+  // A continuous model: each variable's posterior mean and variance.
+  for (std::size_t i = 0; i < r.variables.size(); ++i) {
+    const auto k = static_cast<Eigen::Index>(i);
+    py::dict moments;
+    moments["mean"] = k < r.mean.size() ? r.mean(k) : std::nan("");
+    moments["variance"] = k < r.covariance.rows() && k < r.covariance.cols() ? r.covariance(k, k) : std::nan("");
+    out[py::str(r.variables[i])] = moments;
+  }
+  return out;
+}
+
+py::array_t<double> joint_array(const Result& r) {
+  std::vector<py::ssize_t> shape(r.joint_shape.begin(), r.joint_shape.end());
+  py::array_t<double> a(shape);
+  if (static_cast<std::size_t>(a.size()) != r.joint.size())
+    throw pgm::Error("internal: the joint table has " + std::to_string(r.joint.size()) + " entries for its shape");
+  std::copy(r.joint.begin(), r.joint.end(), a.mutable_data());
+  return a;
+}
+
+std::string shape_name(Query::Shape s) {
+  switch (s) {
+    case Query::Shape::marginals: return "marginals";
+    case Query::Shape::joint: return "joint";
+    case Query::Shape::conditional: return "conditional";
+  }
+  return "?";
+}
+
+std::string py_repr(const std::string& s) { return py::repr(py::str(s)); }
+
+std::string list_repr(const std::vector<std::string>& v) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + py_repr(v[i]);
+  return out + "]";
+}
+
+std::string model_repr(const Model& m) {
+  std::ostringstream os;
+  os << "<pgm.Model " << py_repr(m.name()) << " " << pgm::query::to_string(m.kind()) << ", " << m.size()
+     << (m.size() == 1 ? " variable>" : " variables>");
+  return os.str();
+}
+
+// The continuous model functions need the joint Gaussian; so do .mean/.covariance.
+const pgm::Gaussian& joint_gaussian(const Model& m) { return m.joint_gaussian(); }
+
+}  // namespace
+
+PYBIND11_MODULE(_pgm, m) {
+  m.doc() = "pgm: exact inference in graphical models (compiled part; import pgm instead)";
+#ifdef PGM_VERSION
+  m.attr("__version__") = PGM_VERSION;
+#endif
+
+  // pgm.Error and its children mirror pgm::Error's; str(e) is the command line's message.
+  exc.error = new_exception(m, "Error", PyExc_Exception, "Base class of every pgm error.");
+  exc.model = new_exception(m, "ModelError", exc.error,
+                            "A model that cannot be read or is invalid (syntax, shapes, CPT sums, cycles, a missing "
+                            "file). .file, .line and .column give the position where known, else None.");
+  for (const char* attr : {"file", "line", "column"}) PyObject_SetAttrString(exc.model, attr, Py_None);
+  exc.query = new_exception(m, "QueryError", exc.error,
+                            "A query the model cannot answer: unknown variable or state, overlapping sets, ...");
+  exc.zero = new_exception(m, "ZeroProbabilityEvidence", exc.query, "The evidence has probability zero.");
+  exc.unsupported = new_exception(m, "UnsupportedError", exc.error,
+                                  "An operation the model cannot do (e.g. forward sampling a Markov network).");
+  exc.limit = new_exception(m, "LimitError", exc.error, "Refused: the computation would exceed a size or memory limit.");
+  exc.numerical = new_exception(m, "NumericalError", exc.error,
+                                "A numerical failure: not positive definite, not finite, ...");
+  py::register_exception_translator(&translate);
+
+  py::class_<pgm::query::IndependenceResult>(m, "Independence", "The answer to X ⊥ Y | Z.")
+      .def_readonly("independent", &pgm::query::IndependenceResult::independent)
+      .def_readonly("trail", &pgm::query::IndependenceResult::trail,
+                    "An active trail from X to Y by name when dependent (graph models), else None.")
+      .def_readonly("method", &pgm::query::IndependenceResult::method)
+      .def("__bool__", [](const pgm::query::IndependenceResult& r) { return r.independent; })
+      .def("__repr__", [](const pgm::query::IndependenceResult& r) {
+        std::string s = std::string("<pgm.Independence ") + (r.independent ? "independent" : "dependent");
+        if (r.trail) s += " trail=" + list_repr(*r.trail);
+        return s + " (" + r.method + ")>";
+      });
+
+  py::class_<Result>(m, "Result", "A named answer: variables, states, numbers, P(e), the engine used.")
+      .def_property_readonly("shape", [](const Result& r) { return shape_name(r.shape); })
+      .def_readonly("variables", &Result::variables)
+      .def_readonly("states", &Result::states)
+      .def_property_readonly(
+          "values",
+          [](const Result& r) -> py::object {
+            if (r.shape == Query::Shape::joint) return joint_array(r);
+            return marginals_dict(r);
+          },
+          "joint: a numpy array shaped by the cardinalities, first variable on axis 0; marginals: a dict")
+      .def_property_readonly("marginals", &marginals_dict)
+      .def_readonly("probability_of_evidence", &Result::probability_of_evidence)
+      .def_readonly("log_probability_of_evidence", &Result::log_probability_of_evidence)
+      .def_readonly("method", &Result::method)
+      .def_property_readonly("mean", [](const Result& r) -> py::object {
+        return continuous(r) ? py::cast(r.mean) : py::none();
+      }, "Continuous models: the posterior mean (numpy) of .variables; None for discrete ones.")
+      .def_property_readonly("covariance", [](const Result& r) -> py::object {
+        return continuous(r) ? py::cast(r.covariance) : py::none();
+      }, "Continuous models: the posterior covariance (numpy) of .variables; None for discrete ones.")
+      .def_readonly("warnings", &Result::warnings)
+      .def("__repr__", [](const Result& r) {
+        std::ostringstream os;
+        os << "<pgm.Result " << shape_name(r.shape) << " " << list_repr(r.variables);
+        if (r.shape == Query::Shape::conditional) os << " given " << py_repr(r.given_variable);
+        os << " P(e)=" << r.probability_of_evidence << " method=" << r.method << ">";
+        return os.str();
+      });
+
+  py::class_<Model>(m, "Model",
+                    "Any loaded model: Bayesian or Markov network, Gaussian, linear-Gaussian. Copies share one "
+                    "immutable state; every query is thread-safe and releases the GIL.")
+      .def_property_readonly("name", &Model::name)
+      .def_property_readonly("kind", [](const Model& self) { return std::string(pgm::query::to_string(self.kind())); })
+      .def_property_readonly("discrete", &Model::discrete)
+      .def_property_readonly(
+          "variables",
+          [](const Model& self) -> py::object {
+            if (!self.discrete()) {
+              py::list out;
+              for (const auto& v : self.variables()) out.append(v.name);
+              return out;
+            }
+            py::dict out;  // insertion order = declared order
+            for (const auto& v : self.variables()) out[py::str(v.name)] = py::cast(v.states);
+            return out;
+          },
+          "Discrete: {name: [states]} in declared order. Continuous: [names] in declared order.")
+      .def("__len__", &Model::size)
+      .def("__repr__", &model_repr)
+      .def(
+          "answer",
+          [](const Model& self, py::handle targets, const std::string& shape, py::handle given, py::handle ev,
+             const std::string& method, py::handle max_memory) {
+            Query q;
+            q.targets = names(targets, "targets", true);
+            if (shape == "marginals") q.shape = Query::Shape::marginals;
+            else if (shape == "joint") q.shape = Query::Shape::joint;
+            else if (shape == "conditional") q.shape = Query::Shape::conditional;
+            else throw py::value_error("shape must be 'marginals', 'joint' or 'conditional', not '" + shape + "'");
+            if (!given.is_none()) {
+              if (!py::isinstance<py::str>(given)) type_error("given must be a variable name (str), not " + type_name(given));
+              q.given_variable = given.cast<std::string>();
+            }
+            q.evidence = evidence(self, ev);
+            q.method = method;
+            return answer(self, std::move(q), max_memory);
+          },
+          py::arg("targets") = py::none(), py::arg("shape") = "marginals", py::arg("given") = py::none(),
+          py::arg("evidence") = py::none(), py::arg("method") = "auto", py::arg("max_memory") = py::none(),
+          "The whole Result of a query (see marginals/joint/conditional for the plain shapes).")
+      .def(
+          "marginals",
+          [](const Model& self, py::handle ev, const std::string& method, py::handle max_memory) {
+            Query q;
+            q.evidence = evidence(self, ev);
+            q.method = method;
+            return marginals_dict(answer(self, std::move(q), max_memory));
+          },
+          py::arg("evidence") = py::none(), py::arg("method") = "auto", py::arg("max_memory") = py::none(),
+          "{variable: {state: P(state | evidence)}} for every variable (continuous models: {variable: "
+          "{'mean': m, 'variance': v}} for every unobserved one). method: 'jt', 've' or 'auto'.")
+      .def(
+          "query",
+          [](const Model& self, py::handle targets, py::handle ev, const std::string& method, py::handle max_memory) {
+            Query q;
+            q.targets = names(targets, "targets");
+            q.evidence = evidence(self, ev);
+            q.method = method;
+            return marginals_dict(answer(self, std::move(q), max_memory));
+          },
+          py::arg("targets"), py::arg("evidence") = py::none(), py::arg("method") = "auto",
+          py::arg("max_memory") = py::none(), "The targets' posterior marginals, in the order given (as marginals()).")
+      .def(
+          "joint",
+          [](const Model& self, py::handle targets, py::handle ev, const std::string& method, py::handle max_memory) {
+            Query q;
+            q.targets = names(targets, "targets");
+            q.shape = Query::Shape::joint;
+            q.evidence = evidence(self, ev);
+            q.method = method;
+            return answer(self, std::move(q), max_memory);
+          },
+          py::arg("targets"), py::arg("evidence") = py::none(), py::arg("method") = "auto",
+          py::arg("max_memory") = py::none(),
+          "The joint posterior of the targets: a Result with .variables, .states, .values (numpy, first variable "
+          "on axis 0), .probability_of_evidence, .log_probability_of_evidence.")
+      .def(
+          "conditional",
+          [](const Model& self, const std::string& x, const std::string& given, py::handle ev, const std::string& method,
+             py::handle max_memory) {
+            Query q;
+            q.targets = {x};
+            q.shape = Query::Shape::conditional;
+            q.given_variable = given;
+            q.evidence = evidence(self, ev);
+            q.method = method;
+            const Result r = answer(self, std::move(q), max_memory);
+            py::dict out;
+            const std::vector<std::string> no_states;
+            const auto& x_states = r.states.empty() ? no_states : r.states.front();
+            for (std::size_t j = 0; j < r.given_states.size() && j < r.conditional.size(); ++j) {
+              if (!r.conditional[j]) {
+                out[py::str(r.given_states[j])] = py::none();
+                continue;
+              }
+              py::dict row;
+              for (std::size_t s = 0; s < x_states.size() && s < r.conditional[j]->size(); ++s)
+                row[py::str(x_states[s])] = (*r.conditional[j])[s];
+              out[py::str(r.given_states[j])] = row;
+            }
+            return out;
+          },
+          py::arg("x"), py::arg("given"), py::arg("evidence") = py::none(), py::arg("method") = "auto",
+          py::arg("max_memory") = py::none(),
+          "{y: {x: P(x | y, evidence)} or None when P(y | evidence) = 0} for every state y of `given`.")
+      .def(
+          "probability_of_evidence",
+          [](const Model& self, py::handle ev, const std::string& method) {
+            const Evidence e = evidence(self, ev);
+            py::gil_scoped_release release;
+            return self.probability_of_evidence(e, method);
+          },
+          py::arg("evidence") = py::none(), py::arg("method") = "auto",
+          "P(e); 0 for impossible evidence (Markov networks: the partition function reduced by e; continuous "
+          "models: the density of the observed values).")
+      .def(
+          "log_probability_of_evidence",
+          [](const Model& self, py::handle ev, const std::string& method) {
+            const Evidence e = evidence(self, ev);
+            py::gil_scoped_release release;
+            return self.log_probability_of_evidence(e, method);
+          },
+          py::arg("evidence") = py::none(), py::arg("method") = "auto",
+          "ln P(e), finite whenever P(e) > 0 even when P(e) itself under- or overflows; -inf when impossible.")
+      .def(
+          "independent",
+          [](const Model& self, py::handle x, py::handle y, py::handle given) {
+            const auto xs = names(x, "x");
+            const auto ys = names(y, "y");
+            const auto zs = names(given, "given", true);
+            py::gil_scoped_release release;
+            return self.independent(xs, ys, zs);
+          },
+          py::arg("x"), py::arg("y"), py::arg("given") = py::none(),
+          "X ⊥ Y | given from the structure: .independent (bool), .trail (an active trail by name, or None).")
+      .def(
+          "blanket",
+          [](const Model& self, const std::string& name) {
+            py::gil_scoped_release release;
+            return self.blanket(name);
+          },
+          py::arg("variable"), "The Markov blanket of a variable, in declared order.")
+      .def(
+          "condition",
+          [](const Model& self, py::handle ev) {
+            const Evidence e = evidence(self, ev);
+            std::vector<std::string> warnings;
+            std::optional<Model> out;
+            {
+              py::gil_scoped_release release;
+              out.emplace(self.condition(e, &warnings));
+            }
+            for (const auto& w : warnings)
+              if (PyErr_WarnEx(PyExc_RuntimeWarning, w.c_str(), 1) != 0) throw py::error_already_set();
+            return *out;
+          },
+          py::arg("evidence"),
+          "Continuous models: the Gaussian of the unobserved variables given observed values "
+          "({name: value}), as a Model with .variables, .mean and .covariance.")
+      .def_property_readonly(
+          "mean", [](const Model& self) -> Eigen::VectorXd { return joint_gaussian(self).mean(); },
+          "Continuous models: the mean vector (numpy) in the order of .variables.")
+      .def_property_readonly(
+          "covariance", [](const Model& self) -> Eigen::MatrixXd { return joint_gaussian(self).covariance(); },
+          "Continuous models: the covariance matrix (numpy) in the order of .variables.")
+      .def(
+          "mahalanobis",
+          [](const Model& self, py::handle p) {
+            const auto x = point(p);
+            py::gil_scoped_release release;
+            return self.mahalanobis(x);
+          },
+          py::arg("point"), "Continuous models: the Mahalanobis distance of a full point {name: value}.")
+      .def(
+          "log_density",
+          [](const Model& self, py::handle p) {
+            const auto x = point(p);
+            py::gil_scoped_release release;
+            return self.log_density(x);
+          },
+          py::arg("point"), "Continuous models: the natural log of the density at a full point {name: value}.")
+      .def(
+          "sample",
+          [](const Model& self, py::int_ n_obj, py::int_ seed_obj, py::handle ev) -> py::object {
+            if (n_obj < py::int_(0)) throw py::value_error("the number of samples must not be negative");
+            if (seed_obj < py::int_(0) || seed_obj > py::int_(std::numeric_limits<std::uint64_t>::max()))
+              throw py::value_error("seed must be an integer in [0, 2**64)");
+            const auto n = n_obj.cast<std::size_t>();
+            const auto seed = seed_obj.cast<std::uint64_t>();
+            const Evidence e = evidence(self, ev);
+            if (!self.discrete()) {
+              Eigen::MatrixXd draws;
+              {
+                py::gil_scoped_release release;
+                draws = e.empty() ? self.sample(n, seed) : self.sample(n, seed, e);
+              }
+              return py::cast(std::move(draws));
+            }
+            pgm::query::DiscreteSamples s;
+            {
+              py::gil_scoped_release release;
+              s = self.sample_states(n, seed, e);
+            }
+            py::array_t<std::uint32_t> a({static_cast<py::ssize_t>(s.rows), static_cast<py::ssize_t>(s.cols)});
+            if (static_cast<std::size_t>(a.size()) != s.states.size())
+              throw pgm::Error("internal: the samples do not fill their shape");
+            std::copy(s.states.begin(), s.states.end(), a.mutable_data());
+            return py::object(std::move(a));
+          },
+          py::arg("n"), py::arg("seed") = 0, py::arg("evidence") = py::none(),
+          "n draws as a numpy array (n, number of variables), columns in declared order, deterministic given "
+          "the seed. Continuous models: values. Bayesian networks: state indices (forward sampling, rejecting "
+          "draws that disagree with the evidence).");
+
+  m.def(
+      "_load",
+      [](const std::string& path, const std::optional<std::string>& format, bool renormalize) {
+        pgm::query::LoadOptions options;
+        options.renormalize = renormalize;
+        py::gil_scoped_release release;
+        if (format) options.format = pgm::io::parse_format(*format);
+        return Model::load(path, options);
+      },
+      py::arg("path"), py::arg("format") = py::none(), py::arg("renormalize") = true);
+  m.def(
+      "_loads",
+      [](const std::string& text, const std::string& format, bool renormalize, const std::string& filename) {
+        pgm::query::LoadOptions options;
+        options.renormalize = renormalize;
+        py::gil_scoped_release release;
+        return Model::loads(text, format, options, filename);
+      },
+      py::arg("text"), py::arg("format") = "yaml", py::arg("renormalize") = true, py::arg("filename") = "<string>");
+  m.def(
+      "Gaussian",
+      [](std::vector<std::string> names, const Eigen::VectorXd& mean, const Eigen::MatrixXd& covariance,
+         std::string name) {
+        py::gil_scoped_release release;
+        return Model(pgm::Gaussian(std::move(names), mean, covariance, std::move(name)));
+      },
+      py::arg("variables"), py::arg("mean"), py::arg("covariance"), py::arg("name") = "",
+      "A multivariate Gaussian model from names, a mean vector and a covariance matrix (numpy or lists). "
+      "ModelError unless the sizes agree and the covariance is symmetric positive definite.");
+  m.def("engines", &pgm::query::engine_names, "The inference engines a method= argument can name.");
+}
