@@ -289,7 +289,8 @@ Posterior VariableElimination::joint(std::span<const VariableId> targets, const 
       throw ZeroProbabilityEvidence("the evidence " + describe(vars, evidence) + " has probability zero under the model; no posterior exists");
     throw NumericalError("the unnormalised posterior is not finite");
   }
-  Posterior p{normalize(f), 0.0, std::log(total) + log_scale};
+  // No evidence on a Bayesian network: P(e) = 1 by definition, not the rounding of a sum of products.
+  Posterior p{normalize(f), 0.0, bn_ && evidence.empty() ? 0.0 : std::log(total) + log_scale};
   p.probability_of_evidence = std::exp(p.log_probability_of_evidence);
   add_observed_targets(vars, targets, evidence, p.distribution);
   return p;
@@ -309,6 +310,7 @@ std::vector<Factor> VariableElimination::marginals(std::span<const VariableId> t
 
 double VariableElimination::log_probability_of_evidence(const Evidence& evidence_in) const {
   const Evidence evidence = checked_evidence(*variables_, evidence_in);
+  if (bn_ && evidence.empty()) return 0.0;  // P(no evidence) = 1 on a Bayesian network
   auto [f, log_scale] = eliminate({}, evidence);
   const double total = f.sum();
   if (total <= 0.0) return -std::numeric_limits<double>::infinity();
