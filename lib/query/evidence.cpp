@@ -56,7 +56,7 @@ Evidence Evidence::from_names(const Model& model, std::span<const std::pair<std:
     // Quote the user's text, not the shortest form of the parsed number.
     e.as_given_.clear();
     for (const auto& [name, text] : pairs) {
-      if (std::none_of(e.as_given_.begin(), e.as_given_.end(), [&](const auto& g) { return g.first == name; }))
+      if (std::none_of(e.as_given_.begin(), e.as_given_.end(), [&n = name](const auto& g) { return g.first == n; }))
         e.as_given_.emplace_back(name, text);
     }
     return e;
@@ -66,7 +66,7 @@ Evidence Evidence::from_names(const Model& model, std::span<const std::pair<std:
   e.model_ = identity(model);
   e.hard_ = vars.evidence(pairs);  // unknown names/states listed, conflicts refused, sorted by id
   for (const auto& [name, state] : pairs) {
-    if (std::none_of(e.as_given_.begin(), e.as_given_.end(), [&](const auto& g) { return g.first == name; }))
+    if (std::none_of(e.as_given_.begin(), e.as_given_.end(), [&n = name](const auto& g) { return g.first == n; }))
       e.as_given_.emplace_back(name, state);
   }
   for (const auto& [v, s] : e.hard_) e.names_.push_back(vars[v].name);
@@ -97,7 +97,7 @@ Evidence Evidence::from_ids(const Model& model, std::span<const std::pair<Variab
   Evidence e;
   e.model_ = identity(model);
   for (const auto& [v, s] : given) {
-    if (std::none_of(e.as_given_.begin(), e.as_given_.end(), [&](const auto& g) { return g.first == vars[v].name; }))
+    if (std::none_of(e.as_given_.begin(), e.as_given_.end(), [&n = vars[v].name](const auto& g) { return g.first == n; }))
       e.as_given_.emplace_back(vars[v].name, vars[v].states[s]);
   }
   std::sort(given.begin(), given.end());

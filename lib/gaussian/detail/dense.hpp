@@ -34,7 +34,7 @@ class DenseCholesky {
 #ifndef PGM_HAVE_OPENBLAS
   Eigen::LLT<Eigen::MatrixXd> llt_;  // Eigen's path keeps its own factor for its rcond estimate
 #endif
-  double l1_norm_ = 0;
+  [[maybe_unused]] double l1_norm_ = 0;  // read by the OpenBLAS rcond only
   bool ok_ = false;
 };
 
