@@ -23,7 +23,7 @@ work="$build/fuzz"
 
 # Reproducers of bugs still awaiting their fix (tests/data/fuzz/awaiting-fix.txt) are not seeds: they
 # would only find the known crash again.
-awaiting=" $(grep -v '^#' "$root/tests/data/fuzz/awaiting-fix.txt" 2>/dev/null | awk 'NF {printf "%s ", $1}')"
+awaiting=" $( (grep -v '^#' "$root/tests/data/fuzz/awaiting-fix.txt" 2>/dev/null || true) | awk 'NF {printf "%s ", $1}')"
 
 # seeds NAME MAX FILE... : copies the existing, small enough files into the harness's seed directory.
 seeds() {
