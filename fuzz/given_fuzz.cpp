@@ -23,6 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     (void)bn.evidence(cli::parse_assignments(given));
   } catch (const Error&) {
+  } catch (const cli::UsageError&) {  // a malformed item: the command line's usage error (exit 2)
   }
   return 0;
 }
