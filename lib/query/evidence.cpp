@@ -20,8 +20,13 @@ std::string exact(double x) {
   return std::string(buf, r.ptr);
 }
 
-// A value a continuous variable can take: a finite decimal number, read as `pgm` reads --given on
-// a Gaussian model. A value below the smallest double is that nearest double, as strtod reads it.
+
+// Identity of a model's shared state, for checked_against().
+std::weak_ptr<const void> identity(const Model& model) { return std::shared_ptr<const void>(model.state()); }
+
+}  // namespace
+
+// See evidence.hpp. A value below the smallest double is that nearest double, as strtod reads it.
 double parse_value(const std::string& name, const std::string& text) {
   double v = 0;
   const char* b = text.data();
@@ -38,11 +43,6 @@ double parse_value(const std::string& name, const std::string& text) {
   if (!std::isfinite(v)) throw QueryError(what + "; a continuous variable needs a finite number");
   return v;
 }
-
-// Identity of a model's shared state, for checked_against().
-std::weak_ptr<const void> identity(const Model& model) { return std::shared_ptr<const void>(model.state()); }
-
-}  // namespace
 
 Evidence Evidence::from_names(const Model& model, std::span<const std::pair<std::string, std::string>> pairs) {
   if (!model.discrete()) {

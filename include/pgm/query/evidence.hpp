@@ -22,6 +22,11 @@ class Model;
 // name=state pairs as front ends read them (in the order given).
 using Assignments = std::vector<std::pair<std::string, std::string>>;
 
+// A value a continuous variable can take, from text: a finite decimal number ("+" allowed; a value
+// below the smallest double is that nearest double). QueryError naming `name` and the text otherwise.
+// Every front end reads continuous evidence through this one function.
+[[nodiscard]] double parse_value(const std::string& name, const std::string& text);
+
 class Evidence {
  public:
   // No evidence: valid for every model.

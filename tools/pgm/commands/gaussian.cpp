@@ -5,6 +5,7 @@
 #include "pgm/output.hpp"
 
 #include <pgm/core/error.hpp>
+#include <pgm/query/evidence.hpp>
 #include <pgm/inference/forward_sampling.hpp>
 
 #include <algorithm>
@@ -31,26 +32,7 @@ std::string exact(double x) {
   return std::string(buf, r.ptr);
 }
 
-// A value a continuous variable can take: a finite decimal number. Not a number, inf, nan or beyond
-// ±1.8e308 is a QueryError (the syntax NAME=VALUE was fine; the variable cannot take that value).
-// A value below the smallest double (1e-400) is that nearest double, as strtod reads it.
-double parse_value(const std::string& name, const std::string& text) {
-  double v = 0;
-  const char* b = text.data();
-  const char* e = text.data() + text.size();
-  if (b != e && *b == '+') ++b;
-  const auto [p, ec] = std::from_chars(b, e, v);
-  const std::string what = "value of '" + name + "' is '" + text + "'";
-  if (ec == std::errc::result_out_of_range && p == e) {
-    const double nearest = std::strtod(text.c_str(), nullptr);
-    if (std::isfinite(nearest)) return nearest;  // underflow: as close to 0 as a double gets
-    throw QueryError(what + ", beyond the range of a double (about ±1.8e308)");
-  }
-  if (ec != std::errc() || p != e || text.empty())
-    throw QueryError(what + "; a continuous variable needs a number");
-  if (!std::isfinite(v)) throw QueryError(what + "; a continuous variable needs a finite number");
-  return v;
-}
+using query::parse_value;  // the library's reading of continuous evidence
 
 ContinuousEvidence numeric(const Assignments& given) {
   ContinuousEvidence ev;
