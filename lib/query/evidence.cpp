@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <numeric>
+#include <string_view>
+#include <unordered_set>
 #include <system_error>
 
 namespace pgm::query {
@@ -55,20 +57,18 @@ Evidence Evidence::from_names(const Model& model, std::span<const std::pair<std:
     Evidence e = from_values(model, values);
     // Quote the user's text, not the shortest form of the parsed number.
     e.as_given_.clear();
-    for (const auto& [name, text] : pairs) {
-      if (std::none_of(e.as_given_.begin(), e.as_given_.end(), [&n = name](const auto& g) { return g.first == n; }))
-        e.as_given_.emplace_back(name, text);
-    }
+    std::unordered_set<std::string_view> seen;
+    for (const auto& [name, text] : pairs)
+      if (seen.insert(name).second) e.as_given_.emplace_back(name, text);
     return e;
   }
   const VariableSet& vars = model.variable_set();
   Evidence e;
   e.model_ = identity(model);
   e.hard_ = vars.evidence(pairs);  // unknown names/states listed, conflicts refused, sorted by id
-  for (const auto& [name, state] : pairs) {
-    if (std::none_of(e.as_given_.begin(), e.as_given_.end(), [&n = name](const auto& g) { return g.first == n; }))
-      e.as_given_.emplace_back(name, state);
-  }
+  std::unordered_set<std::string_view> seen;  // first mention of each name, in the order given
+  for (const auto& [name, state] : pairs)
+    if (seen.insert(name).second) e.as_given_.emplace_back(name, state);
   for (const auto& [v, s] : e.hard_) e.names_.push_back(vars[v].name);
   return e;
 }
@@ -96,10 +96,12 @@ Evidence Evidence::from_ids(const Model& model, std::span<const std::pair<Variab
   }
   Evidence e;
   e.model_ = identity(model);
-  for (const auto& [v, s] : given) {
-    if (std::none_of(e.as_given_.begin(), e.as_given_.end(), [&n = vars[v].name](const auto& g) { return g.first == n; }))
+  std::vector<bool> seen(vars.size(), false);
+  for (const auto& [v, s] : given)
+    if (v < vars.size() && !seen[v]) {
+      seen[v] = true;
       e.as_given_.emplace_back(vars[v].name, vars[v].states[s]);
-  }
+    }
   std::sort(given.begin(), given.end());
   given.erase(std::unique(given.begin(), given.end()), given.end());
   e.hard_ = std::move(given);
