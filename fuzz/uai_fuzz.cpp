@@ -9,7 +9,7 @@
 
 namespace {
 
-std::string write_model(const pgm::Model& model) {
+std::string write_model(const pgm::ModelVariant& model) {
   if (const auto* bn = std::get_if<pgm::BayesianNetwork>(&model)) return pgm::io::write_uai(*bn);
   if (const auto* mn = std::get_if<pgm::MarkovNetwork>(&model)) return pgm::io::write_uai(*mn);
   pgm::fuzz::fail("the UAI reader returned neither a Bayesian nor a Markov network", "");
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace pgm;
   io::LoadOptions options;
   options.renormalize = true;  // the command line's default
-  std::optional<Model> model;
+  std::optional<ModelVariant> model;
   std::string written;
   try {
     model = io::read_uai_string(fuzz::text_of(data, size), "fuzz.uai", options);

@@ -10,7 +10,7 @@
 namespace {
 
 // The YAML text of a discrete network; nullopt for Gaussian models (they have no writer).
-std::optional<std::string> write_model(const pgm::Model& model) {
+std::optional<std::string> write_model(const pgm::ModelVariant& model) {
   if (const auto* bn = std::get_if<pgm::BayesianNetwork>(&model)) return pgm::io::write_yaml(*bn);
   if (const auto* mn = std::get_if<pgm::MarkovNetwork>(&model)) return pgm::io::write_yaml(*mn);
   return std::nullopt;
@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace pgm;
   io::LoadOptions options;
   options.renormalize = true;  // the command line's default
-  std::optional<Model> model;
+  std::optional<ModelVariant> model;
   std::optional<std::string> written;
   try {
     model = io::read_yaml_string(fuzz::text_of(data, size), "fuzz.yaml", options);
@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!written) return 0;
   fuzz::check_round_trip(
       *written, [](const std::string& t) { return io::read_yaml_string(t, "written.yaml"); },
-      [](const Model& m) {
+      [](const ModelVariant& m) {
         auto text = write_model(m);
         if (!text) fuzz::fail("a written network read back as a Gaussian model", "");
         return *text;

@@ -16,3 +16,4 @@
 #include <pgm/io/yaml.hpp>
 #include <pgm/model/bayesian_network.hpp>
 #include <pgm/model/markov_network.hpp>
+#include <pgm/query.hpp>

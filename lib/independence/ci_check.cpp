@@ -38,8 +38,8 @@ void check_joint_size(const VariableSet& all, std::span<const VariableId> vars) 
   }
 }
 
-template <class Model>
-NumericIndependence check(const Model& model, std::span<const VariableId> x_in, std::span<const VariableId> y_in,
+template <class M>
+NumericIndependence check(const M& model, std::span<const VariableId> x_in, std::span<const VariableId> y_in,
                           std::span<const VariableId> z_in, double tolerance) {
   check_independence_query(model.size(), x_in, y_in, z_in);
   if (!std::isfinite(tolerance) || tolerance < 0) {

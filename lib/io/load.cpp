@@ -39,7 +39,7 @@ Format format_of(const std::string& path) {
   throw ParseError({path, 0, 0}, "unknown model file extension '." + ext + "'; expected .yaml, .bif, .xmlbif, .xml or .uai, or name the format");
 }
 
-Model load_model(const std::string& path, LoadOptions options) {
+ModelVariant load_model(const std::string& path, LoadOptions options) {
   // "does not exist" / "is a directory" say more than a complaint about the extension would.
   detail::require_readable_file(path);
   const Format f = options.format == Format::automatic ? format_of(path) : options.format;

@@ -31,7 +31,7 @@ class Reader {
  public:
   Reader(std::string_view text, const std::string& file) : cursor_(text, file, {}) {}
 
-  Model read(const LoadOptions& options) {
+  ModelVariant read(const LoadOptions& options) {
     const Tk type = next();
     bool bayes = false;
     if (iequals(type.text, "BAYES")) {
@@ -163,7 +163,7 @@ class Reader {
     }
   }
 
-  Model build_bayes(std::vector<Function> functions, const LoadOptions& options) {
+  ModelVariant build_bayes(std::vector<Function> functions, const LoadOptions& options) {
     const std::size_t n = cards_.size();
     detail::BnSpec spec;
     spec.variables = variables();
@@ -194,7 +194,7 @@ class Reader {
     return detail::assemble_bayesian_network(std::move(spec), cursor_.file(), options, "function");
   }
 
-  Model build_markov(std::vector<Function> functions) {
+  ModelVariant build_markov(std::vector<Function> functions) {
     MarkovNetworkBuilder builder;
     for (Variable& v : variables()) (void)builder.add_variable(std::move(v));
     for (Function& fn : functions) {
@@ -252,12 +252,12 @@ void append_table(std::string& out, std::span<const double> values) {
 
 }  // namespace
 
-Model read_uai_string(const std::string& text, const std::string& filename, const LoadOptions& options) {
+ModelVariant read_uai_string(const std::string& text, const std::string& filename, const LoadOptions& options) {
   Reader reader(detail::checked_text(text, filename), filename);
   return reader.read(options);
 }
 
-Model read_uai_file(const std::string& path, const LoadOptions& options) {
+ModelVariant read_uai_file(const std::string& path, const LoadOptions& options) {
   const std::string text = detail::read_text_file(path);
   return read_uai_string(text, path, options);
 }

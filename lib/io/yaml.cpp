@@ -407,7 +407,7 @@ std::string stem(const std::string& path) {
 
 }  // namespace
 
-Model read_yaml_string(const std::string& file_text, const std::string& filename, const LoadOptions& options) {
+ModelVariant read_yaml_string(const std::string& file_text, const std::string& filename, const LoadOptions& options) {
   const YamlContext ctx{filename};
   const std::string_view text = detail::checked_text(file_text, filename);  // no BOM, no NUL, UTF-8
   bool blank = true;
@@ -450,7 +450,7 @@ Model read_yaml_string(const std::string& file_text, const std::string& filename
   }
 }
 
-Model read_yaml_file(const std::string& path, const LoadOptions& options) {
+ModelVariant read_yaml_file(const std::string& path, const LoadOptions& options) {
   return read_yaml_string(detail::read_text_file(path), path, options);
 }
 

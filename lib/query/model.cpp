@@ -23,7 +23,7 @@
 namespace pgm::query {
 
 struct Model::State {
-  ::pgm::Model model;
+  ::pgm::ModelVariant model;
   ModelKind kind = ModelKind::bayesian_network;
   std::string name;
   std::vector<VariableInfo> variables;
@@ -39,7 +39,7 @@ struct Model::State {
   mutable std::once_flag precision_once;
   mutable std::optional<UndirectedGraph> precision_graph;
 
-  explicit State(::pgm::Model m) : model(std::move(m)) {
+  explicit State(::pgm::ModelVariant m) : model(std::move(m)) {
     const auto discrete_variables = [&](const VariableSet& vars) {
       for (const Variable& v : vars.all()) variables.push_back({v.name, v.states});
     };
@@ -79,12 +79,12 @@ std::string_view to_string(ModelKind kind) {
 }
 
 Model::Model(std::shared_ptr<const State> state) : state_(std::move(state)) {}
-Model::Model(BayesianNetwork bn) : state_(std::make_shared<const State>(::pgm::Model(std::move(bn)))) {}
-Model::Model(MarkovNetwork mn) : state_(std::make_shared<const State>(::pgm::Model(std::move(mn)))) {}
-Model::Model(Gaussian g) : state_(std::make_shared<const State>(::pgm::Model(std::move(g)))) {}
-Model::Model(LinearGaussianNetwork lg) : state_(std::make_shared<const State>(::pgm::Model(std::move(lg)))) {}
+Model::Model(BayesianNetwork bn) : state_(std::make_shared<const State>(::pgm::ModelVariant(std::move(bn)))) {}
+Model::Model(MarkovNetwork mn) : state_(std::make_shared<const State>(::pgm::ModelVariant(std::move(mn)))) {}
+Model::Model(Gaussian g) : state_(std::make_shared<const State>(::pgm::ModelVariant(std::move(g)))) {}
+Model::Model(LinearGaussianNetwork lg) : state_(std::make_shared<const State>(::pgm::ModelVariant(std::move(lg)))) {}
 
-Model Model::from_variant(::pgm::Model model) { return Model(std::make_shared<const State>(std::move(model))); }
+Model Model::from_variant(::pgm::ModelVariant model) { return Model(std::make_shared<const State>(std::move(model))); }
 
 Model Model::load(const std::string& path, LoadOptions options) {
   io::LoadOptions io_options;
@@ -102,9 +102,9 @@ Model Model::loads(const std::string& text, std::string_view format, LoadOptions
     case io::Format::yaml:
       return from_variant(io::read_yaml_string(text, filename, io_options));
     case io::Format::bif:
-      return from_variant(::pgm::Model(io::read_bif_string(text, filename, io_options)));
+      return from_variant(::pgm::ModelVariant(io::read_bif_string(text, filename, io_options)));
     case io::Format::xmlbif:
-      return from_variant(::pgm::Model(io::read_xmlbif_string(text, filename, io_options)));
+      return from_variant(::pgm::ModelVariant(io::read_xmlbif_string(text, filename, io_options)));
     case io::Format::uai:
       return from_variant(io::read_uai_string(text, filename, io_options));
     case io::Format::dot:

@@ -701,7 +701,7 @@ TEST(CliExitCodes, SizeRefusalNamesTheOptionButTheLibraryDoesNot) {
   EXPECT_EQ(r.exit_code, 5) << r.err;
   EXPECT_NE(r.err.find("--max-memory SIZE sets the limit"), std::string::npos) << r.err;
   // ...which itself speaks of the library's terms, not the command line's.
-  const pgm::Model model = pgm::io::load_model(PGM_SOURCE_DIR "/models/misconception.yaml");
+  const pgm::ModelVariant model = pgm::io::load_model(PGM_SOURCE_DIR "/models/misconception.yaml");
   pgm::JunctionTreeOptions options;
   options.max_memory_bytes = 100;
   try {

@@ -182,7 +182,7 @@ TEST_P(UaiConformance, MarginalsAndPartitionFunctionMatchPublishedSolutions) {
   // uai/ holds verified instances only (unverified ones are in uai/unverified/): one with nothing to
   // compare against would check nothing.
   ASSERT_TRUE(has_mar || has_pr) << base << " has no published solution (.MAR or .PR) beside it";
-  const pgm::Model model = pgm::io::load_model(base.string());
+  const pgm::ModelVariant model = pgm::io::load_model(base.string());
   const auto& mn = std::get<pgm::MarkovNetwork>(model);
   row.nodes = mn.size();
   pgm::Evidence e;
@@ -236,7 +236,7 @@ TEST_P(BifConformance, JunctionTreeAgreesWithVariableElimination) {
   // junction tree (which keeps every CPT) agree to rounding.
   pgm::io::LoadOptions load;
   load.renormalize = true;
-  const pgm::Model model = pgm::io::load_model((kShared / "bif" / (name + ".bif")).string(), load);
+  const pgm::ModelVariant model = pgm::io::load_model((kShared / "bif" / (name + ".bif")).string(), load);
   const auto& bn = std::get<pgm::BayesianNetwork>(model);
   row.nodes = bn.size();
   pgm::JunctionTreeOptions opt;

@@ -20,10 +20,10 @@ using Assignments = std::vector<std::pair<std::string, std::string>>;
 std::string model_path(const std::string& name) { return std::string(PGM_SOURCE_DIR) + "/models/" + name; }
 
 // Loads a model and answers P(target = state | given) by name.
-template <class Model>
+template <class M>
 class Named {
  public:
-  explicit Named(const std::string& file) : model_(std::get<Model>(io::read_yaml_file(model_path(file)))), ve_(model_) {}
+  explicit Named(const std::string& file) : model_(std::get<M>(io::read_yaml_file(model_path(file)))), ve_(model_) {}
 
   double p(const std::string& target, const std::string& state, const Assignments& given = {}) const {
     const VariableId t = model_.id(target);
@@ -31,11 +31,11 @@ class Named {
     return m.values()[model_.variable(t).state_index(state)];
   }
   double p_evidence(const Assignments& given) const { return ve_.probability_of_evidence(model_.evidence(given)); }
-  const Model& model() const { return model_; }
+  const M& model() const { return model_; }
   const VariableElimination& ve() const { return ve_; }
 
  private:
-  Model model_;
+  M model_;
   VariableElimination ve_;
 };
 

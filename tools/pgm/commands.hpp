@@ -42,7 +42,7 @@ struct ModelOptions {
   std::string format_flag = "--format";  // the option that names the format, for hints
 };
 void add_model_options(CLI::App& cmd, ModelOptions& opts);
-[[nodiscard]] Model load(const ModelOptions& opts);
+[[nodiscard]] ModelVariant load(const ModelOptions& opts);
 
 // Splits repeated "--given A=a,B=b" values into name/value pairs; UsageError on malformed items
 // (no '=', empty name or state), QueryError on a variable given two different states.
@@ -55,7 +55,7 @@ void register_gaussian_commands(CLI::App& app);      // score, sample           
 void register_format_commands(CLI::App& app);        // convert, bench               (formats.cpp, bench.cpp)
 
 // `pgm query` on a Gaussian or linear-Gaussian model (implemented in gaussian.cpp).
-void run_gaussian_query(const Model& model, const std::vector<std::string>& targets,
+void run_gaussian_query(const ModelVariant& model, const std::vector<std::string>& targets,
                         const std::vector<std::pair<std::string, std::string>>& given, bool json, std::ostream& out);
 
 }  // namespace pgm::cli

@@ -40,7 +40,7 @@ void add_model_options(CLI::App& cmd, ModelOptions& opts) {
                "Rescale CPT columns that sum to 1 within 1e-6 to sum to exactly 1 (default: on)");
 }
 
-Model load(const ModelOptions& opts) {
+ModelVariant load(const ModelOptions& opts) {
   io::LoadOptions options;
   if (!opts.format.empty()) options.format = io::parse_format(opts.format);
   options.renormalize = opts.renormalize;

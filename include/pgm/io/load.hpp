@@ -11,7 +11,7 @@
 
 namespace pgm {
 
-using Model = std::variant<BayesianNetwork, MarkovNetwork, Gaussian, LinearGaussianNetwork>;
+using ModelVariant = std::variant<BayesianNetwork, MarkovNetwork, Gaussian, LinearGaussianNetwork>;
 
 namespace io {
 
@@ -20,8 +20,9 @@ enum class Format { automatic, yaml, bif, xmlbif, uai, dot };
 struct LoadOptions {
   Format format = Format::automatic;
   // Rescale CPT columns that sum to 1 only within kCptSumTolerance (e.g. BIF files that print
-  // 0.3333) to sum to exactly 1. Columns further off are always rejected.
-  bool renormalize = false;
+  // 0.3333) to sum to exactly 1, as the command line and pgm::Model do. Columns further off are
+  // always rejected; false keeps the numbers exactly as written.
+  bool renormalize = true;
 };
 
 // "yaml", "bif", ... ; QueryError-free: throws ParseError naming the text for unknown names.
@@ -30,7 +31,7 @@ struct LoadOptions {
 [[nodiscard]] Format format_of(const std::string& path);
 
 // Reads a model; ParseError (file, line, column, what is wrong) or IoError.
-[[nodiscard]] Model load_model(const std::string& path, LoadOptions options = {});
+[[nodiscard]] ModelVariant load_model(const std::string& path, LoadOptions options = {});
 
 }  // namespace io
 }  // namespace pgm

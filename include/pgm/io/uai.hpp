@@ -10,8 +10,8 @@
 namespace pgm::io {
 
 // BayesianNetwork for BAYES, MarkovNetwork for MARKOV. ParseError with file and line otherwise.
-[[nodiscard]] Model read_uai_file(const std::string& path, const LoadOptions& options = {});
-[[nodiscard]] Model read_uai_string(const std::string& text, const std::string& filename,
+[[nodiscard]] ModelVariant read_uai_file(const std::string& path, const LoadOptions& options = {});
+[[nodiscard]] ModelVariant read_uai_string(const std::string& text, const std::string& filename,
                                     const LoadOptions& options = {});
 
 // Names and state names are not kept (the format has none); the variable order, scopes and every

@@ -8,9 +8,9 @@
 namespace pgm::io {
 
 // Parses YAML text; `filename` is used in error messages only.
-[[nodiscard]] Model read_yaml_string(const std::string& text, const std::string& filename,
+[[nodiscard]] ModelVariant read_yaml_string(const std::string& text, const std::string& filename,
                                      const LoadOptions& options = {});
-[[nodiscard]] Model read_yaml_file(const std::string& path, const LoadOptions& options = {});
+[[nodiscard]] ModelVariant read_yaml_file(const std::string& path, const LoadOptions& options = {});
 
 [[nodiscard]] std::string write_yaml(const BayesianNetwork& bn);
 [[nodiscard]] std::string write_yaml(const MarkovNetwork& mn);

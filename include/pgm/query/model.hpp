@@ -1,9 +1,7 @@
 #pragma once
-// pgm::query::Model: one value holding any loaded model (discrete Bayesian or Markov network,
-// Gaussian, linear-Gaussian), the entry point every front end (command line, Python, ...) uses.
-//
-// Naming: this class becomes pgm::Model once the std::variant alias of the same name in
-// <pgm/io/load.hpp> (used by tools/pgm today) is retired; until then it lives in pgm::query.
+// pgm::Model (pgm::query::Model): one value holding any loaded model (discrete Bayesian or Markov
+// network, Gaussian, linear-Gaussian), the entry point every front end (command line, Python, ...)
+// uses. The readers' plain std::variant of the four model types is pgm::ModelVariant (<pgm/io/load.hpp>).
 //
 // Copies are cheap and share one immutable state (std::shared_ptr<const State>), so a Model can be
 // passed by value and queried from many threads at once. Caches (the junction tree, the joint
@@ -81,7 +79,7 @@ class Model {
   explicit Model(Gaussian g);
   explicit Model(LinearGaussianNetwork lg);
   // From what io::load_model returns.
-  [[nodiscard]] static Model from_variant(::pgm::Model model);
+  [[nodiscard]] static Model from_variant(::pgm::ModelVariant model);
 
   // Reads a model file (YAML, BIF, XMLBIF, UAI; by extension unless options.format names it).
   // ParseError (file, line, column, what is wrong) or IoError.
@@ -181,3 +179,7 @@ class Model {
 };
 
 }  // namespace pgm::query
+
+namespace pgm {
+using Model = query::Model;
+}  // namespace pgm

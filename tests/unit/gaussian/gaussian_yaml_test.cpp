@@ -17,7 +17,7 @@ using pgm::LinearGaussianNetwork;
 std::string model_path(const std::string& file) { return std::string(PGM_SOURCE_DIR) + "/models/" + file; }
 
 TEST(GaussianYaml, BivariateConditional) {
-  const pgm::Model m = pgm::io::load_model(model_path("bivariate.yaml"));
+  const pgm::ModelVariant m = pgm::io::load_model(model_path("bivariate.yaml"));
   ASSERT_TRUE(std::holds_alternative<Gaussian>(m));
   const Gaussian& g = std::get<Gaussian>(m);
   EXPECT_EQ(g.name(), "bivariate");
@@ -37,7 +37,7 @@ TEST(GaussianYaml, MahalanobisDistances) {
 }
 
 TEST(GaussianYaml, LinearGaussianModel) {
-  const pgm::Model m = pgm::io::load_model(model_path("linear-gaussian.yaml"));
+  const pgm::ModelVariant m = pgm::io::load_model(model_path("linear-gaussian.yaml"));
   ASSERT_TRUE(std::holds_alternative<LinearGaussianNetwork>(m));
   const auto& net = std::get<LinearGaussianNetwork>(m);
   EXPECT_GE(net.size(), 5u);
@@ -59,7 +59,7 @@ TEST(GaussianYaml, LinearGaussianModel) {
 
 TEST(GaussianYaml, PrecisionInsteadOfCovariance) {
   // Precision ½[[1.5, −2], [−2, 4]] is the inverse of [[4, 2], [2, 1.5]].
-  const pgm::Model m = pgm::io::read_yaml_string(
+  const pgm::ModelVariant m = pgm::io::read_yaml_string(
       "name: p\ntype: gaussian\nvariables: [A, B]\nmean: [0, 0]\nprecision:\n  - [0.75, -1.0]\n  - [-1.0, 2.0]\n",
       "p.yaml");
   const Gaussian& g = std::get<Gaussian>(m);

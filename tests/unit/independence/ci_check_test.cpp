@@ -30,7 +30,7 @@ using V = std::vector<VariableId>;
 
 template <class T>
 T load_as(const std::string& file) {
-  Model m = io::load_model(std::string(PGM_SOURCE_DIR) + "/models/" + file);
+  ModelVariant m = io::load_model(std::string(PGM_SOURCE_DIR) + "/models/" + file);
   return std::get<T>(std::move(m));
 }
 

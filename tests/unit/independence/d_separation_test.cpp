@@ -114,7 +114,7 @@ TEST(DSeparation, LocalIndependenciesHoldAndAreTheNonDescendants) {
 class DSeparationSprinkler : public ::testing::Test {
  protected:
   void SetUp() override {
-    Model m = io::load_model(std::string(PGM_SOURCE_DIR) + "/models/sprinkler.yaml");
+    ModelVariant m = io::load_model(std::string(PGM_SOURCE_DIR) + "/models/sprinkler.yaml");
     ASSERT_TRUE(std::holds_alternative<BayesianNetwork>(m));
     bn_ = std::get<BayesianNetwork>(std::move(m));
   }
@@ -220,7 +220,7 @@ TEST_F(DSeparationAsia, ClassicStatements) {
 
 TEST_F(DSeparationAsia, AgreesWithTheFile) {
   // The lead's models/asia.yaml must have the same structure.
-  Model m = io::load_model(std::string(PGM_SOURCE_DIR) + "/models/asia.yaml");
+  ModelVariant m = io::load_model(std::string(PGM_SOURCE_DIR) + "/models/asia.yaml");
   const auto& bn = std::get<BayesianNetwork>(m);
   const char* names[] = {"asia", "tub", "smoke", "lung", "bronc", "either", "xray", "dysp"};
   for (VariableId u = 0; u < 8; ++u) {

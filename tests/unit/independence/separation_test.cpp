@@ -33,7 +33,7 @@ bool contains(const V& set, VariableId v) { return std::find(set.begin(), set.en
 
 template <class T>
 T load_as(const std::string& file) {
-  Model m = io::load_model(std::string(PGM_SOURCE_DIR) + "/models/" + file);
+  ModelVariant m = io::load_model(std::string(PGM_SOURCE_DIR) + "/models/" + file);
   return std::get<T>(std::move(m));
 }
 

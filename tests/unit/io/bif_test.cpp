@@ -262,19 +262,19 @@ TEST(Bif, CrlfLineEndingsKeepLineNumbers) {
 TEST(Bif, RenormalizeRescalesColumnsWithinTolerance) {
   const std::string text = "variable A { type discrete [ 3 ] { a, b, c }; }\n"
                            "probability ( A ) { table 0.3333333, 0.3333333, 0.3333333; }\n";
-  // Sum 0.9999999 is within 1e-6: accepted as given, or rescaled to exactly 1 on request.
-  const BayesianNetwork as_given = read_bif_string(text, "t.bif");
-  EXPECT_EQ(as_given.cpt_table(0)[0], 0.3333333);
+  // Sum 0.9999999 is within 1e-6: rescaled to exactly 1 by default, or kept as given on request.
   io::LoadOptions options;
-  options.renormalize = true;
-  const BayesianNetwork rescaled = read_bif_string(text, "t.bif", options);
+  options.renormalize = false;
+  const BayesianNetwork as_given = read_bif_string(text, "t.bif", options);
+  EXPECT_EQ(as_given.cpt_table(0)[0], 0.3333333);
+  const BayesianNetwork rescaled = read_bif_string(text, "t.bif");
   EXPECT_DOUBLE_EQ(rescaled.cpt_table(0)[0], 1.0 / 3.0);
 }
 
 TEST(Bif, LoadModelDispatchesByExtension) {
   const std::string path = shared_networks() + "/bif/cancer.bif";
   PGM_REQUIRE_SHARED(path);
-  const Model m = io::load_model(path);
+  const ModelVariant m = io::load_model(path);
   ASSERT_TRUE(std::holds_alternative<BayesianNetwork>(m));
   EXPECT_EQ(std::get<BayesianNetwork>(m).size(), 5u);
 }

@@ -133,7 +133,7 @@ TEST(FuzzFormats, UaiReaderNeverCrashes) {
     const std::size_t ok = fuzz(
         original,
         [](const std::string& text) {
-          const Model m = io::read_uai_string(text, "fuzz.uai");
+          const ModelVariant m = io::read_uai_string(text, "fuzz.uai");
           if (const auto* bn = std::get_if<BayesianNetwork>(&m)) {
             (void)io::read_uai_string(io::write_uai(*bn), "rewritten.uai");
           } else if (const auto* mn = std::get_if<MarkovNetwork>(&m)) {

@@ -96,7 +96,7 @@ std::size_t run_all(const std::string& format, const std::function<void(const st
 
 TEST(FuzzRegression, Yaml) {
   (void)run_all("yaml", [](const std::string& text) {
-    const Model m = io::read_yaml_string(text, "fuzz.yaml", renormalizing());
+    const ModelVariant m = io::read_yaml_string(text, "fuzz.yaml", renormalizing());
     if (const auto* bn = std::get_if<BayesianNetwork>(&m)) {
       EXPECT_TRUE(test::same_network(*bn, std::get<BayesianNetwork>(io::read_yaml_string(io::write_yaml(*bn), "w.yaml"))));
     } else if (const auto* mn = std::get_if<MarkovNetwork>(&m)) {
@@ -121,7 +121,7 @@ TEST(FuzzRegression, Xmlbif) {
 
 TEST(FuzzRegression, Uai) {
   (void)run_all("uai", [](const std::string& text) {
-    const Model m = io::read_uai_string(text, "fuzz.uai", renormalizing());
+    const ModelVariant m = io::read_uai_string(text, "fuzz.uai", renormalizing());
     if (const auto* bn = std::get_if<BayesianNetwork>(&m)) {
       (void)io::read_uai_string(io::write_uai(*bn), "w.uai");
     } else if (const auto* mn = std::get_if<MarkovNetwork>(&m)) {

@@ -359,8 +359,8 @@ TEST(ByteOrderMark, IsAcceptedInEveryModelFormatWithTheSameNumbers) {
   };
   for (const Case& c : {Case{"m.bif", kBif}, Case{"m.xml", kXml}, Case{"m.uai", kUai}, Case{"m.yaml", kYaml}}) {
     SCOPED_TRACE(c.name);
-    const Model plain = io::load_model(dir.file(c.name, c.text));
-    const Model marked = io::load_model(dir.file("bom." + c.name, kBom + c.text));
+    const ModelVariant plain = io::load_model(dir.file(c.name, c.text));
+    const ModelVariant marked = io::load_model(dir.file("bom." + c.name, kBom + c.text));
     const auto& a = std::get<BayesianNetwork>(plain);
     const auto& b = std::get<BayesianNetwork>(marked);
     expect_hand_numbers(a);
@@ -459,7 +459,7 @@ TEST(Utf8, ALatin1XmlFileThatSaysSoIsConverted) {
 // The message for a one-entry UAI factor holding `number`, or "" when it is accepted.
 std::string uai_number_error(const std::string& number, double* value = nullptr) {
   try {
-    const Model m = io::read_uai_string("MARKOV\n1\n1\n1\n1 0\n\n1\n " + number + "\n", "n.uai");
+    const ModelVariant m = io::read_uai_string("MARKOV\n1\n1\n1\n1 0\n\n1\n " + number + "\n", "n.uai");
     if (value) *value = std::get<MarkovNetwork>(m).factors()[0].values_in_order(std::get<MarkovNetwork>(m).scope(0))[0];
     return "";
   } catch (const ParseError& e) {
@@ -600,7 +600,7 @@ TEST(Scaling, AScopeOfOneHundredThousandOneStateVariablesIsRefusedQuickly) {
 }
 
 TEST(Scaling, AScopeAtTheLimitLoadsAndIsAnswered) {
-  const Model m = io::read_uai_string(one_state_scope_uai(256), "limit.uai");
+  const ModelVariant m = io::read_uai_string(one_state_scope_uai(256), "limit.uai");
   const auto& mn = std::get<MarkovNetwork>(m);
   // One configuration of weight 2.5: Z = 2.5, every marginal a point mass.
   const VariableElimination ve(mn);

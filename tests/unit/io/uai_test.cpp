@@ -23,7 +23,7 @@ using io::read_uai_string;
 using test::shared_networks;
 using test::test_data;
 
-MarkovNetwork markov(const Model& m) {
+MarkovNetwork markov(const ModelVariant& m) {
   EXPECT_TRUE(std::holds_alternative<MarkovNetwork>(m));
   return std::get<MarkovNetwork>(m);
 }
@@ -55,7 +55,7 @@ TEST(Uai, UnsortedScopesAreLaidOutLastListedFastest) {
 }
 
 TEST(Uai, BayesTakesTheLastScopeVariableAsChild) {
-  const Model m = read_uai_file(test_data() + "/uai/tiny_bayes.uai");
+  const ModelVariant m = read_uai_file(test_data() + "/uai/tiny_bayes.uai");
   ASSERT_TRUE(std::holds_alternative<BayesianNetwork>(m));
   const BayesianNetwork& bn = std::get<BayesianNetwork>(m);
   ASSERT_EQ(bn.size(), 3u);
@@ -171,7 +171,7 @@ TEST(UaiWriter, BayesListsParentsThenChild) {
   const BayesianNetwork bn = std::move(b).build();
   EXPECT_EQ(io::write_uai(bn),
             "BAYES\n2\n2 3\n2\n2 1 0\n1 1\n\n6\n 0.5 0.5 0.25 0.75 1 0\n\n3\n 0.2 0.3 0.5\n");
-  const Model back = read_uai_string(io::write_uai(bn), "w.uai");
+  const ModelVariant back = read_uai_string(io::write_uai(bn), "w.uai");
   ASSERT_TRUE(std::holds_alternative<BayesianNetwork>(back));
   EXPECT_EQ(std::get<BayesianNetwork>(back).cpt_table(0), bn.cpt_table(0));
   EXPECT_EQ(std::get<BayesianNetwork>(back).cpt_table(1), bn.cpt_table(1));

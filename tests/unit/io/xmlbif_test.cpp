@@ -34,7 +34,7 @@ TEST(Xmlbif, DogProblemTablesListTheChildFastest) {
 }
 
 TEST(Xmlbif, LoadModelAcceptsXmlExtension) {
-  const Model m = io::load_model(test::test_data() + "/xmlbif/dog_problem.xml");
+  const ModelVariant m = io::load_model(test::test_data() + "/xmlbif/dog_problem.xml");
   ASSERT_TRUE(std::holds_alternative<BayesianNetwork>(m));
   EXPECT_EQ(std::get<BayesianNetwork>(m).graph().num_edges(), 4u);
 }

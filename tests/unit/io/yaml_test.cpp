@@ -244,7 +244,7 @@ factors:
 }
 
 TEST(YamlLoad, LoadModelDispatchesYamlByExtension) {
-  const Model m = io::load_model(model_path("student.yaml"));
+  const ModelVariant m = io::load_model(model_path("student.yaml"));
   ASSERT_TRUE(std::holds_alternative<BayesianNetwork>(m));
   EXPECT_EQ(std::get<BayesianNetwork>(m).size(), 5u);
   EXPECT_TRUE(std::holds_alternative<MarkovNetwork>(io::load_model(model_path("misconception.yaml"))));

@@ -355,7 +355,7 @@ void register_bench_command(CLI::App& app) {
     // --cells measures one evidence set per kind unless asked for more (the peers' protocol).
     if (opts->cells && sets_option->count() == 0) opts->evidence_sets = 1;
     const auto t0 = Clock::now();
-    const Model model = load(opts->model);
+    const ModelVariant model = load(opts->model);
     const double load_seconds = seconds_since(t0);
     std::size_t size = 0;
     if (const auto* bn = std::get_if<BayesianNetwork>(&model)) size = bn->size();

@@ -118,11 +118,11 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
   return out;
 }
 
-[[nodiscard]] bool is_gaussian(const Model& model) {
+[[nodiscard]] bool is_gaussian(const ModelVariant& model) {
   return std::holds_alternative<Gaussian>(model) || std::holds_alternative<LinearGaussianNetwork>(model);
 }
 
-[[nodiscard]] const std::vector<std::string>& gaussian_names(const Model& model) {
+[[nodiscard]] const std::vector<std::string>& gaussian_names(const ModelVariant& model) {
   if (const auto* g = std::get_if<Gaussian>(&model)) return g->names();
   return std::get<LinearGaussianNetwork>(model).names();
 }
@@ -141,7 +141,7 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
 // need not sit in one clique) always use VE.
 class DiscreteQuery {
  public:
-  DiscreteQuery(const Model& model, bool junction_tree, std::size_t max_memory_bytes) try
+  DiscreteQuery(const ModelVariant& model, bool junction_tree, std::size_t max_memory_bytes) try
       : junction_tree_(junction_tree) {
     jt_.max_memory_bytes = max_memory_bytes;
     VariableEliminationOptions ve;
@@ -366,7 +366,7 @@ void run_marginals(const InferenceOptions& opts) {
   const std::size_t max_memory = parse_memory(opts.max_memory);
   set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(opts.given);
-  const Model model = load(opts.model);
+  const ModelVariant model = load(opts.model);
   given = evidence_of(opts, std::move(given));
   if (is_gaussian(model)) {
     // Every variable not observed: its posterior mean and variance.
@@ -488,7 +488,7 @@ void run_query(const QueryCommand& cmd) {
   const std::size_t max_memory = parse_memory(cmd.common.max_memory);
   set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(cmd.common.given);
-  const Model model = load(cmd.common.model);
+  const ModelVariant model = load(cmd.common.model);
   given = evidence_of(cmd.common, std::move(given));
   if (is_gaussian(model)) {
     if (!cmd.by.empty()) throw QueryError("--by needs a discrete model; a Gaussian query already gives the joint");
@@ -584,7 +584,7 @@ void print_discrete_info(const M& m, bool json) {
 }
 
 void run_info(const ModelOptions& model_opts, bool json) {
-  const Model model = load(model_opts);
+  const ModelVariant model = load(model_opts);
   if (is_gaussian(model)) {
     print_gaussian_info(model, json, std::cout);
   } else if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {

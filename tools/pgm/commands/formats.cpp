@@ -39,7 +39,7 @@ struct ConvertOptions {
   return "automatic";
 }
 
-[[nodiscard]] std::string render(const Model& model, io::Format to) {
+[[nodiscard]] std::string render(const ModelVariant& model, io::Format to) {
   return std::visit(
       [to](const auto& m) -> std::string {
         using M = std::decay_t<decltype(m)>;
@@ -107,7 +107,7 @@ void run_convert(const ConvertOptions& opts) {
   in.format = opts.from;
   in.renormalize = opts.renormalize;
   in.format_flag = "--from";
-  const Model model = load(in);
+  const ModelVariant model = load(in);
   write_output(opts.output, render(model, to));
 }
 

@@ -42,7 +42,7 @@ ContinuousEvidence numeric(const Assignments& given) {
 }
 
 // The joint Gaussian of a continuous model; QueryError for discrete models.
-Gaussian joint_of(const Model& model, const char* command) {
+Gaussian joint_of(const ModelVariant& model, const char* command) {
   if (const auto* g = std::get_if<Gaussian>(&model)) return *g;
   if (const auto* lg = std::get_if<LinearGaussianNetwork>(&model)) return lg->to_gaussian();
   throw QueryError(std::string("'") + command + "' needs a Gaussian or linear-Gaussian model");
@@ -118,7 +118,7 @@ std::string density_text(double log_density) {
 
 void run_score(const ScoreOptions& opts) {
   const Assignments point = parse_assignments(opts.point, "--point");
-  const Model model = load(opts.model);
+  const ModelVariant model = load(opts.model);
   const Gaussian g = joint_of(model, "score");
   const Eigen::VectorXd x = g.point(numeric(point));
   const double d = g.mahalanobis(x);
@@ -162,7 +162,7 @@ constexpr std::uint64_t kMaxDraws = 20'000'000;
 // Rejection sampling gives up if none of this many draws matches the evidence.
 constexpr std::uint64_t kZeroAcceptanceDraws = 1'000'000;
 
-void sample_gaussian(const Model& model, const SampleOptions& opts, std::ostream& out) {
+void sample_gaussian(const ModelVariant& model, const SampleOptions& opts, std::ostream& out) {
   const Gaussian joint = joint_of(model, "sample");
   const ContinuousEvidence ev = numeric(parse_assignments(opts.given));
   std::vector<std::string> warnings;
@@ -227,7 +227,7 @@ void sample_discrete(const BayesianNetwork& bn, const SampleOptions& opts, std::
 }
 
 void run_sample(const SampleOptions& opts) {
-  const Model model = load(opts.model);
+  const ModelVariant model = load(opts.model);
   if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {
     sample_discrete(*bn, opts, std::cout);
   } else if (std::holds_alternative<MarkovNetwork>(model)) {
@@ -240,7 +240,7 @@ void run_sample(const SampleOptions& opts) {
 
 }  // namespace
 
-void run_gaussian_query(const Model& model, const std::vector<std::string>& targets, const Assignments& given,
+void run_gaussian_query(const ModelVariant& model, const std::vector<std::string>& targets, const Assignments& given,
                         bool json, std::ostream& out) {
   const Gaussian joint = joint_of(model, "query");
   const ContinuousEvidence ev = numeric(given);
@@ -266,7 +266,7 @@ void run_gaussian_query(const Model& model, const std::vector<std::string>& targ
   print_moments(post, out);
 }
 
-void print_gaussian_info(const Model& model, bool json, std::ostream& out) {
+void print_gaussian_info(const ModelVariant& model, bool json, std::ostream& out) {
   const auto* lg = std::get_if<LinearGaussianNetwork>(&model);
   const Gaussian g = joint_of(model, "info");
   const double cond = g.condition_number();

@@ -44,7 +44,7 @@ struct Structure {
 }
 
 // Must not outlive `model`.
-[[nodiscard]] std::unique_ptr<Structure> structure_of(const Model& model) {
+[[nodiscard]] std::unique_ptr<Structure> structure_of(const ModelVariant& model) {
   auto s = std::make_unique<Structure>();
   if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {
     s->names = names_of(bn->variables());
@@ -176,7 +176,7 @@ void run_independent(const IndependentOptions& opts) {
   if (!std::isfinite(opts.tolerance) || opts.tolerance < 0) {
     throw UsageError("--tolerance must be a finite number >= 0, got " + format_number(opts.tolerance));
   }
-  const Model model = load(opts.model);
+  const ModelVariant model = load(opts.model);
   const auto s = structure_of(model);
   const IndependenceQuery q = resolve_independence_query(s->names, opts.x, opts.y, opts.given);
 
@@ -253,7 +253,7 @@ struct NodeOptions {
 };
 
 void run_blanket(const NodeOptions& opts) {
-  const Model model = load(opts.model);
+  const ModelVariant model = load(opts.model);
   const auto s = structure_of(model);
   const auto it = std::find(s->names.begin(), s->names.end(), opts.node);
   if (it == s->names.end()) {
@@ -320,7 +320,7 @@ struct LocalStatement {
 }
 
 void run_independencies(const ModelOptions& model_opts, bool json) {
-  const Model model = load(model_opts);
+  const ModelVariant model = load(model_opts);
   const auto s = structure_of(model);
   std::vector<LocalStatement> statements;
   std::string property;
