@@ -8,9 +8,18 @@ The query: every posterior marginal of alarm given 5 observed variables, by the 
 evidence built from names on every call, the same from C++ (build/python/pgm_python_bench) in the
 same run. Figures are CPU time per query (the machine is shared), medians of --rounds rounds,
 alternating Python and C++ so both see the same load.
+
+Threads: the same query from 1 thread and from 2 threads sharing the model (n queries each),
+alternating 1 and 2 so both see the same load. Reported: the wall-time throughput ratio (2.0 is
+perfect scaling, 1.0 is what a GIL held through the query would give), the cores the process
+actually got (its CPU time over wall time: at most 2 here, less when the machine's other jobs take
+a core), the throughput ratio per core obtained (wall ratio divided by the cores gained, the
+CPU-time-fair figure that does not depend on how busy the machine was), and CPU per query with 2
+threads over 1 (above 1.0: time lost to contention, e.g. for the GIL around the Python-side work).
 """
 import argparse
 import json
+import os
 import pathlib
 import statistics
 import subprocess
@@ -37,18 +46,23 @@ def cpp_round(binary, network, evidence, method, n):
 
 
 def throughput(model, evidence, method, threads, n):
-    """Queries per second of wall time with `threads` threads doing n queries each."""
+    """`threads` threads doing n queries each: (queries per wall second, CPU ns per query, cores used)."""
+    start = threading.Barrier(threads + 1)
+
     def work():
+        start.wait()
         for _ in range(n):
             model.marginals(evidence=evidence, method=method)
 
     ts = [threading.Thread(target=work) for _ in range(threads)]
-    t0 = time.perf_counter()
     for t in ts:
         t.start()
+    c0, t0 = time.process_time(), time.perf_counter()
+    start.wait()
     for t in ts:
         t.join()
-    return threads * n / (time.perf_counter() - t0)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return threads * n / wall, 1e9 * cpu / (threads * n), cpu / wall
 
 
 def main():
@@ -80,10 +94,23 @@ def main():
           f" ratio median {statistics.median(ratios):.3f} (rounds: {', '.join(f'{r:.3f}' for r in ratios)})")
     print(f"per query, wall: Python {statistics.median(py_wall) / 1e3:.1f} us, C++ {statistics.median(cc_wall) / 1e3:.1f} us")
 
-    one = [throughput(model, evidence, args.method, 1, args.n) for _ in range(args.rounds)]
-    two = [throughput(model, evidence, args.method, 2, args.n) for _ in range(args.rounds)]
-    print(f"throughput: 1 thread {statistics.median(one):.0f}/s, 2 threads {statistics.median(two):.0f}/s;"
-          f" ratio {statistics.median(two) / statistics.median(one):.2f}")
+    one, two = [], []
+    load0 = os.getloadavg()[0]
+    for _ in range(args.rounds):  # alternating, so both see the same load
+        one.append(throughput(model, evidence, args.method, 1, args.n))
+        two.append(throughput(model, evidence, args.method, 2, args.n))
+    load1 = os.getloadavg()[0]
+    wall_ratio = [b[0] / a[0] for a, b in zip(one, two)]
+    cores_ratio = [b[2] / a[2] for a, b in zip(one, two)]
+    fair = [w / c for w, c in zip(wall_ratio, cores_ratio)]
+    cpu_ratio = [b[1] / a[1] for a, b in zip(one, two)]
+    med = statistics.median
+    print(f"threads: 1 thread {med(a[0] for a in one):.0f} queries/s on {med(a[2] for a in one):.2f} cores,"
+          f" 2 threads {med(b[0] for b in two):.0f} queries/s on {med(b[2] for b in two):.2f} cores"
+          f" ({os.cpu_count()} CPUs, load average {load0:.1f} -> {load1:.1f})")
+    print(f"  wall throughput 2 threads / 1: median {med(wall_ratio):.2f} (rounds: {', '.join(f'{r:.2f}' for r in wall_ratio)})")
+    print(f"  per core obtained (wall ratio / cores ratio): median {med(fair):.2f};"
+          f" CPU per query 2 threads / 1: median {med(cpu_ratio):.2f}")
 
 
 if __name__ == "__main__":
