@@ -545,6 +545,12 @@ Gaussian Model::posterior(std::span<const std::string> targets, const Evidence& 
   return joint_gaussian().posterior(targets, e.values_as_given(), warnings);
 }
 
+Gaussian Model::posterior(std::span<const std::string> targets, const ContinuousEvidence& values,
+                          std::vector<std::string>* warnings) const {
+  if (discrete()) needs_continuous(*this, "a Gaussian posterior");
+  return joint_gaussian().posterior(targets, values, warnings);
+}
+
 double Model::mahalanobis(const ContinuousEvidence& point) const {
   if (discrete()) needs_continuous(*this, "a Mahalanobis distance");
   const Gaussian& g = joint_gaussian();

@@ -226,6 +226,10 @@ class Model {
   // QueryError on unknown or repeated targets, or a target that is observed.
   [[nodiscard]] Gaussian posterior(std::span<const std::string> targets, const Evidence& evidence,
                                    std::vector<std::string>* warnings = nullptr) const;
+  // The same from values by name (parse_values), checked in the Gaussian's order: targets (unknown,
+  // repeated, observed) before the observed names, as `pgm query` has always reported them.
+  [[nodiscard]] Gaussian posterior(std::span<const std::string> targets, const ContinuousEvidence& values,
+                                   std::vector<std::string>* warnings = nullptr) const;
   // A full point, every variable exactly once by name; QueryError otherwise.
   [[nodiscard]] double mahalanobis(const ContinuousEvidence& point) const;
   [[nodiscard]] double log_density(const ContinuousEvidence& point) const;

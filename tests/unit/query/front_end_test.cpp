@@ -99,6 +99,11 @@ TEST(FrontEndGaussian, PosteriorAndValuesInTheOrderGiven) {
   EXPECT_NEAR(post.covariance()(0, 0), 4.0 / 3.0, 1e-12);
   EXPECT_THROW((void)g.posterior(Names{"X2"}, e), QueryError);  // a target that is observed
   EXPECT_THROW((void)g.posterior(Names{"X1", "X1"}, Evidence{}), QueryError);
+  // From values by name: the same answer, and targets are checked before the observed names.
+  const Gaussian by_values = g.posterior(Names{"X1"}, ContinuousEvidence{{"X2", 3.0}});
+  EXPECT_NEAR(by_values.mean()[0], 5.0 / 3.0, 1e-12);
+  EXPECT_EQ(message_of<QueryError>([&] { (void)g.posterior(Names{"X1"}, ContinuousEvidence{{"X1", 3.0}, {"Q", 1.0}}); }),
+            "variable 'X1' is both a target and observed");
 
   const Model lg = Model::load(model_path("linear-gaussian.yaml"));
   const Evidence two = Evidence::from_names(lg, Assignments{{"Grade", "70"}, {"Study", "12.5"}});

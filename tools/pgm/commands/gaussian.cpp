@@ -171,10 +171,9 @@ void run_gaussian_query(const ModelVariant& model, const std::vector<std::string
 void run_gaussian_query(const Model& model, const std::vector<std::string>& targets, const Assignments& given,
                         bool json, std::ostream& out) {
   require_continuous(model, "query");
-  const query::Evidence evidence = query::Evidence::from_names(model, given);
-  const ContinuousEvidence& ev = evidence.values_as_given();
+  const ContinuousEvidence ev = query::parse_values(given);  // names are checked after the targets
   std::vector<std::string> warnings;
-  const Gaussian post = model.posterior(targets, evidence, &warnings);
+  const Gaussian post = model.posterior(targets, ev, &warnings);
   print_warnings(warnings);
   if (json) {
     Json j;
@@ -183,7 +182,7 @@ void run_gaussian_query(const Model& model, const std::vector<std::string>& targ
     j["covariance"] = matrix_json(post.covariance());
     if (!ev.empty()) {
       Json g = Json::object();
-      for (const auto& [n, v] : ev) append(g, n, number_json(v));  // names distinct (Evidence)
+      for (const auto& [n, v] : ev) append(g, n, number_json(v));  // names distinct (parse_assignments)
       j["given"] = std::move(g);
     }
     if (!warnings.empty()) j["warnings"] = warnings;
