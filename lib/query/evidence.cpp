@@ -1,5 +1,6 @@
 // Evidence checked once against a model (see include/pgm/query/evidence.hpp).
 #include <pgm/core/error.hpp>
+#include <pgm/io/evidence.hpp>
 #include <pgm/query/evidence.hpp>
 #include <pgm/query/model.hpp>
 
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <numeric>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <system_error>
 
@@ -22,6 +24,14 @@ std::string exact(double x) {
   return std::string(buf, r.ptr);
 }
 
+
+// A continuous model's variable by name, refused in the words of the Gaussian's own lookup.
+VariableId continuous_id(const Model& model, const std::string& name) {
+  if (const auto v = model.find(name)) return *v;
+  std::vector<std::string> names;
+  for (const auto& var : model.variables()) names.push_back(var.name);
+  throw QueryError("unknown variable '" + name + "'; the model has: " + join_names(names));
+}
 
 // Identity of a model's shared state, for checked_against().
 std::weak_ptr<const void> identity(const Model& model) { return std::shared_ptr<const void>(model.state()); }
@@ -46,14 +56,87 @@ double parse_value(const std::string& name, const std::string& text) {
   return v;
 }
 
+namespace {
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t");
+  return s.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+Assignments parse_assignments(std::span<const std::string> texts, std::string_view source, AssignmentItems items) {
+  const bool point = items == AssignmentItems::coordinates;
+  Assignments out;
+  std::unordered_map<std::string_view, std::size_t> index;  // name -> position in out (views into texts)
+  for (const std::string& text : texts) {
+    std::string_view rest = text;
+    while (true) {
+      const auto comma = rest.find(',');
+      const std::string_view item = trim(rest.substr(0, comma));
+      const auto eq = item.find('=');
+      const std::string_view name = eq == std::string_view::npos ? item : trim(item.substr(0, eq));
+      const std::string_view state = eq == std::string_view::npos ? std::string_view{} : trim(item.substr(eq + 1));
+      if (eq == std::string_view::npos || name.empty() || state.empty() || state.find('=') != std::string_view::npos) {
+        throw MalformedAssignment(std::string(point ? "malformed coordinate '" : "malformed evidence '") +
+                                  std::string(item) + "' in " + std::string(source) + " '" + text + "': expected NAME=" +
+                                  (point ? "VALUE" : "STATE") + " items separated by commas");
+      }
+      if (const auto same = index.find(name); same == index.end()) {
+        index.emplace(name, out.size());
+        out.emplace_back(std::string(name), std::string(state));
+      } else if (out[same->second].second != state) {
+        throw QueryError("variable '" + std::string(name) + "' is given twice with different states: '" +
+                         out[same->second].second + "' and '" + std::string(state) + "'");
+      }
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return out;
+}
+
+Assignments read_evidence_file(const std::string& path) {
+  try {
+    return io::read_evidence_file(path);
+  } catch (const ParseError& e) {
+    throw QueryError(e.what());
+  } catch (const IoError& e) {
+    throw QueryError(e.what());
+  }
+}
+
+Assignments combine_assignments(Assignments first, std::string_view first_source, Assignments second,
+                                std::string_view second_source) {
+  std::unordered_map<std::string, std::size_t> index;  // name -> its first position in `first`
+  for (std::size_t i = 0; i < first.size(); ++i) index.emplace(first[i].first, i);
+  for (auto& [name, state] : second) {
+    const auto same = index.find(name);
+    if (same == index.end()) {
+      index.emplace(name, first.size());
+      first.emplace_back(std::move(name), std::move(state));
+    } else if (first[same->second].second != state) {
+      throw QueryError("variable '" + name + "' is given twice with different states: '" + first[same->second].second +
+                       "' (in " + std::string(first_source) + ") and '" + state + "' (in " + std::string(second_source) +
+                       ")");
+    }
+  }
+  return first;
+}
+
+ContinuousEvidence parse_values(std::span<const std::pair<std::string, std::string>> pairs) {
+  ContinuousEvidence out;
+  out.reserve(pairs.size());
+  for (const auto& [name, text] : pairs) out.emplace_back(name, parse_value(name, text));
+  return out;
+}
+
 Evidence Evidence::from_names(const Model& model, std::span<const std::pair<std::string, std::string>> pairs) {
   if (!model.discrete()) {
-    std::vector<std::pair<std::string, double>> values;
-    values.reserve(pairs.size());
-    for (const auto& [name, text] : pairs) {
-      (void)model.id(name);  // unknown names first, as for discrete models
-      values.emplace_back(name, parse_value(name, text));
-    }
+    // Every value is read before any name is looked up, as the command line has always done.
+    const ContinuousEvidence values = parse_values(pairs);
     Evidence e = from_values(model, values);
     // Quote the user's text, not the shortest form of the parsed number.
     e.as_given_.clear();
@@ -118,13 +201,14 @@ Evidence Evidence::from_values(const Model& model, std::span<const std::pair<std
   e.model_ = identity(model);
   e.continuous_ = true;
   for (const auto& [name, value] : pairs) {
-    const VariableId v = model.id(name);
+    const VariableId v = continuous_id(model, name);
     if (!std::isfinite(value))
       throw QueryError("value of '" + name + "' is " + exact(value) + "; a continuous variable needs a finite number");
     const auto same = std::find_if(by_id.begin(), by_id.end(), [&](const auto& p) { return p.first == v; });
     if (same == by_id.end()) {
       by_id.emplace_back(v, value);
       e.as_given_.emplace_back(name, exact(value));
+      e.values_as_given_.emplace_back(name, value);
     } else if (same->second != value) {
       throw QueryError("variable '" + name + "' is given twice with different values: " + exact(same->second) +
                        " and " + exact(value));

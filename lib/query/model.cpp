@@ -1,11 +1,13 @@
 // pgm::query::Model: one immutable shared state per loaded model, with lazily built caches.
 #include <pgm/core/error.hpp>
+#include <pgm/independence/ci_check.hpp>
 #include <pgm/independence/d_separation.hpp>
 #include <pgm/independence/markov_blanket.hpp>
 #include <pgm/independence/separation.hpp>
 #include <pgm/inference/forward_sampling.hpp>
 #include <pgm/inference/variable_elimination.hpp>
 #include <pgm/io/bif.hpp>
+#include <pgm/io/dot.hpp>
 #include <pgm/io/uai.hpp>
 #include <pgm/io/xmlbif.hpp>
 #include <pgm/io/yaml.hpp>
@@ -18,6 +20,7 @@
 #include <mutex>
 #include <random>
 #include <sstream>
+#include <type_traits>
 #include <variant>
 
 namespace pgm::query {
@@ -147,6 +150,61 @@ const MarkovNetwork* Model::markov_network() const noexcept { return std::get_if
 const Gaussian* Model::gaussian() const noexcept { return std::get_if<Gaussian>(&state_->model); }
 const LinearGaussianNetwork* Model::linear_gaussian_network() const noexcept {
   return std::get_if<LinearGaussianNetwork>(&state_->model);
+}
+const ::pgm::ModelVariant& Model::variant() const noexcept { return state_->model; }
+
+namespace {
+
+const char* format_name(io::Format f) {
+  switch (f) {
+    case io::Format::yaml: return "YAML";
+    case io::Format::bif: return "BIF";
+    case io::Format::xmlbif: return "XMLBIF";
+    case io::Format::uai: return "UAI";
+    case io::Format::dot: return "Graphviz DOT";
+    case io::Format::automatic: break;
+  }
+  return "automatic";
+}
+
+}  // namespace
+
+std::string Model::dumps(io::Format to) const {
+  return std::visit(
+      [to](const auto& m) -> std::string {
+        using M = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<M, BayesianNetwork>) {
+          switch (to) {
+            case io::Format::yaml: return io::write_yaml(m);
+            case io::Format::bif: return io::write_bif(m);
+            case io::Format::xmlbif: return io::write_xmlbif(m);
+            case io::Format::uai: return io::write_uai(m);
+            case io::Format::dot: return io::write_dot(m);
+            case io::Format::automatic: break;
+          }
+        } else if constexpr (std::is_same_v<M, MarkovNetwork>) {
+          switch (to) {
+            case io::Format::yaml: return io::write_yaml(m);
+            case io::Format::uai: return io::write_uai(m);
+            case io::Format::dot: return io::write_dot(m);
+            case io::Format::bif:
+            case io::Format::xmlbif:
+              throw UnsupportedError(std::string(format_name(to)) +
+                                     " holds Bayesian networks only and this model is a Markov network; write .uai, "
+                                     ".yaml or .dot instead");
+            case io::Format::automatic: break;
+          }
+        } else {
+          if (to == io::Format::yaml)
+            throw UnsupportedError("converting Gaussian models is not supported: pgm reads them from YAML but "
+                                   "writes only discrete models");
+          if (to != io::Format::automatic)
+            throw UnsupportedError(std::string("converting Gaussian models is not supported (") + format_name(to) +
+                                   " holds discrete models only)");
+        }
+        throw QueryError("writing a model needs its format: yaml, bif, xmlbif, uai or dot");
+      },
+      state_->model);
 }
 
 namespace {
@@ -316,42 +374,97 @@ std::vector<std::string> names_of(const Model& m, std::span<const VariableId> id
 
 }  // namespace
 
-IndependenceResult Model::independent(std::span<const std::string> x, std::span<const std::string> y,
-                                      std::span<const std::string> given) const {
+namespace {
+
+IndependenceQuery resolve(const Model& m, std::span<const std::string> x, std::span<const std::string> y,
+                          std::span<const std::string> given) {
   std::vector<std::string> names;
-  names.reserve(size());
-  for (const auto& v : variables()) names.push_back(v.name);
-  const IndependenceQuery q = resolve_independence_query(names, x, y, given);
+  names.reserve(m.size());
+  for (const auto& v : m.variables()) names.push_back(v.name);
+  return resolve_independence_query(names, x, y, given);
+}
+
+// The directed graph of a Bayesian or linear-Gaussian network; nullptr otherwise.
+const Dag* dag_of(const Model& m) {
+  if (const auto* bn = m.bayesian_network()) return &bn->graph();
+  if (const auto* lg = m.linear_gaussian_network()) return &lg->graph();
+  return nullptr;
+}
+
+}  // namespace
+
+IndependenceResult Model::independent(std::span<const std::string> x, std::span<const std::string> y,
+                                      std::span<const std::string> given, double tolerance) const {
+  const IndependenceQuery q = resolve(*this, x, y, given);
   IndependenceResult out;
+  out.x = names_of(*this, q.x);
+  out.y = names_of(*this, q.y);
+  out.given = names_of(*this, q.z);
   StructuralIndependence s;
-  if (const auto* bn = bayesian_network()) {
-    s = d_separation(bn->graph(), q.x, q.y, q.z);
+  const Dag* dag = dag_of(*this);
+  if (dag) {
+    s = d_separation(*dag, q.x, q.y, q.z);
     out.method = "d-separation";
-  } else if (const auto* lg = linear_gaussian_network()) {
-    s = d_separation(lg->graph(), q.x, q.y, q.z);
-    out.method = "d-separation";
+    out.directed = true;
   } else if (const auto* mn = markov_network()) {
     s = separation(mn->graph(), q.x, q.y, q.z);
     out.method = "separation";
   } else {
     out.method = "precision";
-    out.independent =
-        gaussian()->conditionally_independent(names_of(*this, q.x), names_of(*this, q.y), names_of(*this, q.z));
+    out.independent = gaussian()->conditionally_independent(out.x, out.y, out.given, tolerance);
     return out;
   }
   out.independent = s.independent;
-  if (!s.independent) out.trail = names_of(*this, s.trail);
+  if (!s.independent) {
+    out.trail = names_of(*this, s.trail);
+    if (dag)
+      for (std::size_t i = 1; i < s.trail.size(); ++i) out.trail_forward.push_back(dag->has_edge(s.trail[i - 1], s.trail[i]));
+  }
   return out;
 }
 
-std::vector<std::string> Model::blanket(std::string_view name) const {
-  const VariableId node = id(name);
-  if (const auto* bn = bayesian_network()) return names_of(*this, markov_blanket(bn->graph(), node));
-  if (const auto* lg = linear_gaussian_network()) return names_of(*this, markov_blanket(lg->graph(), node));
-  if (const auto* mn = markov_network()) return names_of(*this, markov_blanket(mn->graph(), node));
-  // A Gaussian: neighbours in its Gaussian graphical model (non-zero partial correlations).
-  std::call_once(state_->precision_once, [&] {
-    const Gaussian& g = *gaussian();
+NumericIndependenceResult Model::independent_in_numbers(std::span<const std::string> x, std::span<const std::string> y,
+                                                        std::span<const std::string> given, double tolerance) const {
+  const IndependenceQuery q = resolve(*this, x, y, given);
+  NumericIndependenceResult out;
+  out.tolerance = tolerance;
+  if (discrete()) {
+    const NumericIndependence r = bayesian_network() ? numeric_independence(*bayesian_network(), q.x, q.y, q.z, tolerance)
+                                                     : numeric_independence(*markov_network(), q.x, q.y, q.z, tolerance);
+    out.max_difference = r.max_difference;
+    out.independent = r.independent;
+    out.tolerance = r.tolerance;
+    out.measure = "max |P(x,y|z) - P(x|z) P(y|z)|";
+    for (const auto& [v, state] : r.worst) out.worst.emplace_back(variables()[v].name, variables()[v].states[state]);
+    return out;
+  }
+  // All partial correlations between X and Y vanish exactly when the X-Y block of the precision
+  // of the marginal over X ∪ Y ∪ Z is zero.
+  std::vector<std::string> all = names_of(*this, q.x);
+  for (const auto& part : {names_of(*this, q.y), names_of(*this, q.z)}) all.insert(all.end(), part.begin(), part.end());
+  const Eigen::MatrixXd k = joint_gaussian().marginal(all).precision();
+  double max_pc = 0.0;
+  for (std::size_t i = 0; i < q.x.size(); ++i) {
+    for (std::size_t j = q.x.size(); j < q.x.size() + q.y.size(); ++j) {
+      const auto a = static_cast<Eigen::Index>(i), b = static_cast<Eigen::Index>(j);
+      max_pc = std::max(max_pc, std::abs(k(a, b)) / std::sqrt(k(a, a) * k(b, b)));
+    }
+  }
+  if (!std::isfinite(max_pc)) throw NumericalError("the partial correlations of the Gaussian are not finite");
+  out.max_difference = max_pc;
+  out.independent = max_pc <= tolerance;
+  out.measure = "max |partial correlation|";
+  return out;
+}
+
+namespace {
+
+// The undirected graph whose neighbourhoods are the Markov blankets: a Markov network's own, a
+// Gaussian's graphical model (non-zero partial correlations), built once.
+const UndirectedGraph& undirected_graph(const Model& m, const Model::State& state) {
+  if (const auto* mn = m.markov_network()) return mn->graph();
+  std::call_once(state.precision_once, [&] {
+    const Gaussian& g = *m.gaussian();
     const std::size_t n = g.size();
     std::vector<std::vector<bool>> zero(n, std::vector<bool>(n, false));
     for (const auto& [i, j] : g.precision_zeros()) zero[i][j] = zero[j][i] = true;
@@ -359,9 +472,60 @@ std::vector<std::string> Model::blanket(std::string_view name) const {
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = i + 1; j < n; ++j)
         if (!zero[i][j]) graph.add_edge(static_cast<VariableId>(i), static_cast<VariableId>(j));
-    state_->precision_graph = std::move(graph);
+    state.precision_graph = std::move(graph);
   });
-  return names_of(*this, markov_blanket(*state_->precision_graph, node));
+  return *state.precision_graph;
+}
+
+}  // namespace
+
+std::vector<std::string> Model::blanket(std::string_view name) const {
+  const VariableId node = id(name);
+  if (const Dag* dag = dag_of(*this)) return names_of(*this, markov_blanket(*dag, node));
+  return names_of(*this, markov_blanket(undirected_graph(*this, *state_), node));
+}
+
+BlanketResult Model::blanket_parts(std::string_view name) const {
+  BlanketResult out;
+  out.blanket = blanket(name);
+  const Dag* dag = dag_of(*this);
+  if (!dag) return out;
+  const VariableId node = id(name);
+  out.directed = true;
+  out.parents = names_of(*this, dag->parents(node));
+  out.children = names_of(*this, dag->children(node));
+  std::vector<VariableId> others;
+  for (VariableId c : dag->children(node))
+    for (VariableId p : dag->parents(c))
+      if (p != node) others.push_back(p);
+  std::sort(others.begin(), others.end());
+  others.erase(std::unique(others.begin(), others.end()), others.end());
+  out.co_parents = names_of(*this, others);
+  return out;
+}
+
+LocalIndependencies Model::local_independencies() const {
+  LocalIndependencies out;
+  if (const Dag* dag = dag_of(*this)) {
+    out.property = "each variable is independent of its non-descendants given its parents";
+    for (const auto& li : ::pgm::local_independencies(*dag))
+      out.statements.push_back({variables()[li.node].name, names_of(*this, li.non_descendants), names_of(*this, li.parents)});
+  } else {
+    out.property = gaussian() ? "each variable is independent of the others given those with a non-zero precision entry"
+                              : "each variable is independent of the others given its neighbours";
+    // Each node against everything but itself and its neighbours, given its neighbours.
+    const UndirectedGraph& g = undirected_graph(*this, *state_);
+    for (VariableId v = 0; v < g.num_nodes(); ++v) {
+      const auto nb = g.neighbours(v);
+      std::vector<VariableId> rest;
+      for (VariableId u = 0; u < g.num_nodes(); ++u)
+        if (u != v && !std::binary_search(nb.begin(), nb.end(), u)) rest.push_back(u);
+      out.statements.push_back({variables()[v].name, names_of(*this, rest), names_of(*this, std::vector<VariableId>(nb.begin(), nb.end()))});
+    }
+  }
+  // A variable with nothing outside its parents and descendants (or neighbours) states nothing.
+  std::erase_if(out.statements, [](const LocalIndependenceStatement& st) { return st.independent_of.empty(); });
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -371,7 +535,20 @@ Gaussian Model::condition(const Evidence& evidence, std::vector<std::string>* wa
   if (discrete()) needs_continuous(*this, "conditioning on values");
   const Evidence e = evidence.for_model(*this);
   if (e.size() == size()) throw QueryError("every variable is observed: nothing left to infer");
-  return joint_gaussian().condition(e.values(), warnings);
+  return joint_gaussian().condition(e.values_as_given(), warnings);
+}
+
+Gaussian Model::posterior(std::span<const std::string> targets, const Evidence& evidence,
+                          std::vector<std::string>* warnings) const {
+  if (discrete()) needs_continuous(*this, "a Gaussian posterior");
+  const Evidence e = evidence.for_model(*this);
+  return joint_gaussian().posterior(targets, e.values_as_given(), warnings);
+}
+
+Gaussian Model::posterior(std::span<const std::string> targets, const ContinuousEvidence& values,
+                          std::vector<std::string>* warnings) const {
+  if (discrete()) needs_continuous(*this, "a Gaussian posterior");
+  return joint_gaussian().posterior(targets, values, warnings);
 }
 
 double Model::mahalanobis(const ContinuousEvidence& point) const {
@@ -399,18 +576,53 @@ double Model::log_density(const ContinuousEvidence& point) const {
   return ld;
 }
 
-Eigen::MatrixXd Model::sample(std::size_t n, std::uint64_t seed, const Evidence& evidence) const {
+namespace {
+
+// "1.23e+599": a positive number given by its base-10 logarithm, for values beyond double range.
+std::string power_of_ten(double log10_value) {
+  const double exponent = std::floor(log10_value);
+  std::ostringstream os;
+  os.precision(3);
+  os << std::pow(10.0, log10_value - exponent) << "e+";
+  os.precision(15);
+  os << exponent;
+  return os.str();
+}
+
+}  // namespace
+
+PointScore Model::score(const ContinuousEvidence& point) const {
+  if (discrete()) needs_continuous(*this, "a log-density");
+  const Gaussian& g = joint_gaussian();
+  const Eigen::VectorXd x = g.point(point);
+  PointScore out;
+  out.mahalanobis = g.mahalanobis(x);
+  if (!std::isfinite(out.mahalanobis))
+    throw NumericalError("the point is so far from the mean that its Mahalanobis distance exceeds the largest "
+                         "double (1.8e+308), so its log-density is below -1.8e+308 and cannot be represented");
+  out.log_density = g.log_density(x);
+  if (!std::isfinite(out.log_density)) {
+    // -½ d² dominates: log10(½ d²) = 2 log10 d - log10 2.
+    std::ostringstream os;
+    os.precision(3);
+    os << "the point is so far from the mean (Mahalanobis distance " << out.mahalanobis << ") that its log-density, about -"
+       << power_of_ten(2 * std::log10(out.mahalanobis) - std::log10(2.0))
+       << ", is below the smallest double (-1.8e+308) and cannot be represented";
+    throw NumericalError(os.str());
+  }
+  return out;
+}
+
+Eigen::MatrixXd Model::sample(std::size_t n, std::uint64_t seed, const Evidence& evidence,
+                              std::vector<std::string>* warnings) const {
   if (discrete()) {
-    if (markov_network()) {
-      throw UnsupportedError("sampling a Markov network is not supported (it has no forward sampling order; "
-                             "only Bayesian networks and Gaussian models can be sampled)");
-    }
+    check_sampling();
     needs_continuous(*this, "sampling real values (sample_states draws a Bayesian network's states)");
   }
   const Gaussian& joint = joint_gaussian();
   const Evidence e = evidence.for_model(*this);
   if (e.empty()) return joint.sample(n, seed);
-  const Gaussian conditioned = joint.condition(e.values());
+  const Gaussian conditioned = joint.condition(e.values_as_given(), warnings);
   const Eigen::MatrixXd draws = conditioned.sample(n, seed);
   // Columns in declaration order; observed variables repeat their value.
   Eigen::MatrixXd out(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(joint.size()));
@@ -434,11 +646,15 @@ std::string three(double x) {
 }
 }  // namespace
 
-void Model::for_each_sample(std::size_t n, std::uint64_t seed, const Evidence& evidence,
-                            const std::function<void(std::span<const std::size_t>)>& sink) const {
+void Model::check_sampling() const {
   if (markov_network())
     throw UnsupportedError("sampling a Markov network is not supported (it has no forward sampling order; "
                            "only Bayesian networks and Gaussian models can be sampled)");
+}
+
+void Model::for_each_sample(std::size_t n, std::uint64_t seed, const Evidence& evidence,
+                            const std::function<void(std::span<const std::size_t>)>& sink) const {
+  check_sampling();
   const BayesianNetwork* bn = bayesian_network();
   if (!bn) throw QueryError("forward sampling of states needs a discrete Bayesian network; sample() draws values of a " +
                             std::string(to_string(kind())) + " model");

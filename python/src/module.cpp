@@ -455,6 +455,35 @@ PYBIND11_MODULE(_pgm, m) {
           },
           py::arg("variable"), "The Markov blanket of a variable, in declared order.")
       .def(
+          "independencies",
+          [](const Model& self) {
+            pgm::query::LocalIndependencies local;
+            {
+              py::gil_scoped_release release;
+              local = self.local_independencies();
+            }
+            py::list out;
+            for (const auto& st : local.statements) {
+              py::dict d;
+              d["node"] = st.node;
+              d["independent_of"] = st.independent_of;
+              d["given"] = st.given;
+              out.append(std::move(d));
+            }
+            return out;
+          },
+          "The local independencies the structure implies, as `pgm independencies` lists them: dicts with "
+          "node, independent_of and given (names in declared order).")
+      .def(
+          "dumps",
+          [](const Model& self, const std::string& format) {
+            const pgm::io::Format f = pgm::io::parse_format(format);
+            py::gil_scoped_release release;
+            return self.dumps(f);
+          },
+          py::arg("format") = "yaml",
+          "The model as text: yaml, bif, xmlbif, uai or dot, numbers written exactly (pgm.loads reads it back).")
+      .def(
           "condition",
           [](const Model& self, py::handle ev) {
             const Evidence e = evidence(self, ev);

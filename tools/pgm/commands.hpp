@@ -2,6 +2,7 @@
 // Each file under commands/ registers its own subcommands on the app. main.cpp owns the mapping from
 // exception types to exit codes, so commands just throw pgm::Error subclasses.
 #include <pgm/io/load.hpp>
+#include <pgm/query/model.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -42,20 +43,30 @@ struct ModelOptions {
   std::string format_flag = "--format";  // the option that names the format, for hints
 };
 void add_model_options(CLI::App& cmd, ModelOptions& opts);
+// The model the options name, as a pgm::Model (Model::load with the options' format and
+// renormalisation); a file name without a known extension is told to use opts.format_flag.
+[[nodiscard]] Model load_model(const ModelOptions& opts);
+// The same as the readers' variant (for commands not yet on pgm::Model).
 [[nodiscard]] ModelVariant load(const ModelOptions& opts);
 
-// Splits repeated "--given A=a,B=b" values into name/value pairs; UsageError on malformed items
-// (no '=', empty name or state), QueryError on a variable given two different states.
-[[nodiscard]] std::vector<std::pair<std::string, std::string>> parse_assignments(const std::vector<std::string>& given,
-                                                                                const char* flag = "--given");
+using Assignments = query::Assignments;
+
+// query::parse_assignments of repeated "--given A=a,B=b" values (`flag` names them in messages;
+// "--point" reads coordinates); a malformed item is a UsageError, a variable given two different
+// states a QueryError.
+[[nodiscard]] Assignments parse_assignments(const std::vector<std::string>& given, const char* flag = "--given");
 
 void register_discrete_commands(CLI::App& app);      // marginals, query, info        (discrete.cpp)
 void register_independence_commands(CLI::App& app);  // independent, blanket, independencies (independence.cpp)
 void register_gaussian_commands(CLI::App& app);      // score, sample                (gaussian.cpp)
 void register_format_commands(CLI::App& app);        // convert, bench               (formats.cpp, bench.cpp)
 
-// `pgm query` on a Gaussian or linear-Gaussian model (implemented in gaussian.cpp).
-void run_gaussian_query(const ModelVariant& model, const std::vector<std::string>& targets,
-                        const std::vector<std::pair<std::string, std::string>>& given, bool json, std::ostream& out);
+// `pgm query` on a Gaussian or linear-Gaussian model (implemented in gaussian.cpp): the joint
+// posterior of `targets` given the evidence (values as text, read by the library).
+void run_gaussian_query(const Model& model, const std::vector<std::string>& targets, const Assignments& given,
+                        bool json, std::ostream& out);
+// The same for the readers' variant (copies the model into a pgm::Model).
+void run_gaussian_query(const ModelVariant& model, const std::vector<std::string>& targets, const Assignments& given,
+                        bool json, std::ostream& out);
 
 }  // namespace pgm::cli

@@ -5,6 +5,7 @@
 // agree (QueryError otherwise); unknown names or states are refused with a QueryError listing what
 // exists. Soft (likelihood) evidence is the next issue's: it will be one more member here (a weight
 // vector per variable), and engines that cannot use it will refuse it by name.
+#include <pgm/core/error.hpp>
 #include <pgm/core/variable.hpp>
 #include <pgm/gaussian/gaussian.hpp>
 
@@ -12,6 +13,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -26,6 +28,41 @@ using Assignments = std::vector<std::pair<std::string, std::string>>;
 // below the smallest double is that nearest double). QueryError naming `name` and the text otherwise.
 // Every front end reads continuous evidence through this one function.
 [[nodiscard]] double parse_value(const std::string& name, const std::string& text);
+
+// Every pair's text read by parse_value, in the order given (names are not looked up here).
+[[nodiscard]] ContinuousEvidence parse_values(std::span<const std::pair<std::string, std::string>> pairs);
+
+// ---- Assignments as people write them ("A=a, B=b"), read the same way by every front end.
+
+// What an assignment text lists: states of discrete variables (or values of continuous ones given
+// as evidence), or the coordinates of a point. Only the wording of MalformedAssignment differs.
+enum class AssignmentItems { states, coordinates };
+
+// A text that is not NAME=STATE items separated by commas. A QueryError, so callers that do not
+// distinguish see bad evidence; the command line reports it as a usage error.
+class MalformedAssignment : public QueryError {
+ public:
+  using QueryError::QueryError;
+};
+
+// Reads texts such as "A=a, B=b" (one per occurrence of an option, or one per call) into name/state
+// pairs in the order given, spaces and tabs around names and states trimmed, each name once (a
+// repeat with the same state is dropped). `source` is what the caller calls the texts ("--given",
+// "evidence"); messages quote it. MalformedAssignment on an item without '=', with an empty name or
+// state, or with a second '='; QueryError on a variable given two different states. Names are not
+// checked against a model here (Evidence::from_names does that).
+[[nodiscard]] Assignments parse_assignments(std::span<const std::string> texts, std::string_view source,
+                                            AssignmentItems items = AssignmentItems::states);
+
+// An evidence file (UAI .evid, or NAME=STATE lines; see io::read_evidence_file) as pairs in file
+// order. An unreadable or malformed file is bad evidence: QueryError with its file:line message.
+[[nodiscard]] Assignments read_evidence_file(const std::string& path);
+
+// `first` then the pairs of `second` whose names `first` lacks. A name in both must have the same
+// state: QueryError "variable 'X' is given twice with different states: 'a' (in FIRST_SOURCE) and
+// 'b' (in SECOND_SOURCE)" otherwise. Repeats within `first` are kept for Evidence to check.
+[[nodiscard]] Assignments combine_assignments(Assignments first, std::string_view first_source, Assignments second,
+                                              std::string_view second_source);
 
 class Evidence {
  public:
@@ -50,6 +87,8 @@ class Evidence {
   [[nodiscard]] const ::pgm::Evidence& hard() const noexcept { return hard_; }
   // Continuous: (name, value) sorted by id. Empty when discrete.
   [[nodiscard]] const ContinuousEvidence& values() const noexcept { return values_; }
+  // Continuous: (name, value) in the order first given (repeats removed). Empty when discrete.
+  [[nodiscard]] const ContinuousEvidence& values_as_given() const noexcept { return values_as_given_; }
   // Observed variables by name, sorted by id.
   [[nodiscard]] const std::vector<std::string>& names() const noexcept { return names_; }
   // The pairs as first given (repeats removed), for messages that quote the user's evidence:
@@ -69,6 +108,7 @@ class Evidence {
   bool continuous_ = false;
   ::pgm::Evidence hard_;
   ContinuousEvidence values_;
+  ContinuousEvidence values_as_given_;
   std::vector<std::string> names_;
   Assignments as_given_;
 };

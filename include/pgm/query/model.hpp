@@ -61,6 +61,52 @@ struct IndependenceResult {
   // of Y, by name. nullopt when independent, and for Gaussians (no graph to walk).
   std::optional<std::vector<std::string>> trail;
   std::string method;  // "d-separation", "separation" or "precision"
+  // With a trail in a directed graph: trail_forward[i] says the edge between (*trail)[i] and
+  // (*trail)[i + 1] points forward (→), otherwise backward (←). Empty for undirected graphs.
+  std::vector<bool> trail_forward;
+  bool directed = false;  // asked of a directed graph (d-separation)
+  // X, Y and Z as resolved against the model (by name, in the order given).
+  std::vector<std::string> x, y, given;
+};
+
+// The same question asked of the numbers rather than the graph.
+struct NumericIndependenceResult {
+  double max_difference = 0.0;  // of `measure`
+  bool independent = false;     // max_difference <= tolerance
+  double tolerance = 0.0;
+  // "max |P(x,y|z) - P(x|z) P(y|z)|" (discrete) or "max |partial correlation|" (Gaussian models).
+  std::string measure;
+  // Discrete models: the assignment of X ∪ Y ∪ Z where the maximum is reached; empty otherwise.
+  Assignments worst;
+};
+
+// The Markov blanket of one variable, by name in id order, with its parts in a directed graph.
+struct BlanketResult {
+  std::vector<std::string> blanket;
+  bool directed = false;                 // a Bayesian or linear-Gaussian network
+  std::vector<std::string> parents;      // directed only
+  std::vector<std::string> children;     // directed only
+  std::vector<std::string> co_parents;   // directed only: other parents of its children
+};
+
+// One local independence: `node` ⟂ `independent_of` | `given` (names in id order).
+struct LocalIndependenceStatement {
+  std::string node;
+  std::vector<std::string> independent_of;
+  std::vector<std::string> given;
+};
+
+// The local independencies a model's structure implies, with the property they come from.
+struct LocalIndependencies {
+  std::string property;  // e.g. "each variable is independent of its non-descendants given its parents"
+  // Variables that are separated from nothing are left out.
+  std::vector<LocalIndependenceStatement> statements;
+};
+
+// Log-density and Mahalanobis distance of one point.
+struct PointScore {
+  double log_density = 0.0;
+  double mahalanobis = 0.0;
 };
 
 // Samples from a discrete Bayesian network: rows × cols state indices, row-major, columns the
@@ -104,6 +150,13 @@ class Model {
   [[nodiscard]] const MarkovNetwork* markov_network() const noexcept;
   [[nodiscard]] const Gaussian* gaussian() const noexcept;
   [[nodiscard]] const LinearGaussianNetwork* linear_gaussian_network() const noexcept;
+  // The model as the readers return it.
+  [[nodiscard]] const ::pgm::ModelVariant& variant() const noexcept;
+
+  // The model as text in `format` (yaml, bif, xmlbif, uai, dot), numbers written exactly so that
+  // reading it back gives the same model. UnsupportedError when the format cannot hold this kind
+  // (BIF/XMLBIF: Bayesian networks only; continuous models are read, not written).
+  [[nodiscard]] std::string dumps(io::Format format) const;
   // The joint Gaussian of a continuous model (a linear-Gaussian network's is computed once and
   // cached). QueryError for discrete models.
   [[nodiscard]] const Gaussian& joint_gaussian() const;
@@ -142,27 +195,58 @@ class Model {
 
   // ---- Structure.
   // QueryError for unknown names, an empty X or Y, or a name in two sets.
+  // `tolerance`: partial correlations up to it count as zero (Gaussians only).
   [[nodiscard]] IndependenceResult independent(std::span<const std::string> x, std::span<const std::string> y,
-                                               std::span<const std::string> given = {}) const;
+                                               std::span<const std::string> given = {},
+                                               double tolerance = kIndependenceTolerance) const;
+  // The same from the numbers: by exact inference, the largest |P(x,y|z) - P(x|z) P(y|z)| over
+  // assignments with P(z) > 0 (discrete); the largest |partial correlation| between a variable of
+  // X and one of Y, each pair given the rest of X ∪ Y ∪ Z (continuous).
+  [[nodiscard]] NumericIndependenceResult independent_in_numbers(std::span<const std::string> x,
+                                                                 std::span<const std::string> y,
+                                                                 std::span<const std::string> given = {},
+                                                                 double tolerance = kIndependenceTolerance) const;
   // The Markov blanket in id order (Gaussians: the neighbours in the precision graph).
   [[nodiscard]] std::vector<std::string> blanket(std::string_view name) const;
+  // The same with parents, children and co-parents in a directed graph.
+  [[nodiscard]] BlanketResult blanket_parts(std::string_view name) const;
+  // Directed graphs: each variable given its parents is independent of its non-descendants.
+  // Undirected (Markov networks, and Gaussians by their precision graph): each variable given its
+  // neighbours is independent of the rest.
+  [[nodiscard]] LocalIndependencies local_independencies() const;
 
   // ---- Continuous models (QueryError for discrete ones).
   // The distribution of the unobserved variables given the observed values (Evidence::values).
   // Warnings about ill-conditioned blocks are appended to *warnings when given.
+  // Conditioning uses the observations in the order first given (Evidence::values_as_given()):
+  // the rounding depends on the order of the observed block, and the command line has always
+  // conditioned in the order given.
   [[nodiscard]] Gaussian condition(const Evidence& evidence, std::vector<std::string>* warnings = nullptr) const;
+  // The joint posterior of `targets` (in that order) given the evidence, as `pgm query` prints it.
+  // QueryError on unknown or repeated targets, or a target that is observed.
+  [[nodiscard]] Gaussian posterior(std::span<const std::string> targets, const Evidence& evidence,
+                                   std::vector<std::string>* warnings = nullptr) const;
+  // The same from values by name (parse_values), checked in the Gaussian's order: targets (unknown,
+  // repeated, observed) before the observed names, as `pgm query` has always reported them.
+  [[nodiscard]] Gaussian posterior(std::span<const std::string> targets, const ContinuousEvidence& values,
+                                   std::vector<std::string>* warnings = nullptr) const;
   // A full point, every variable exactly once by name; QueryError otherwise.
   [[nodiscard]] double mahalanobis(const ContinuousEvidence& point) const;
   [[nodiscard]] double log_density(const ContinuousEvidence& point) const;
+  // Both; NumericalError (with the size of the number) when either is beyond a double.
+  [[nodiscard]] PointScore score(const ContinuousEvidence& point) const;
   // n draws as rows (n × size(), declared order), deterministic given the seed. With evidence,
   // drawn from the conditional and observed columns repeat their value.
-  [[nodiscard]] Eigen::MatrixXd sample(std::size_t n, std::uint64_t seed, const Evidence& evidence = {}) const;
+  [[nodiscard]] Eigen::MatrixXd sample(std::size_t n, std::uint64_t seed, const Evidence& evidence = {},
+                                       std::vector<std::string>* warnings = nullptr) const;
 
   // ---- Discrete Bayesian networks: forward sampling, rejecting draws that disagree with the
   // evidence (as `pgm sample`). QueryError when none of the first 1e6 draws matches (probability
   // zero or too small), LimitError when n accepted draws would need more than 2e7 draws.
   // UnsupportedError for Markov networks; continuous models use sample().
   [[nodiscard]] DiscreteSamples sample_states(std::size_t n, std::uint64_t seed, const Evidence& evidence = {}) const;
+  // UnsupportedError for a Markov network (no forward sampling order); nothing for other models.
+  void check_sampling() const;
   // The same, one accepted draw at a time (state index per variable id), without storing them.
   void for_each_sample(std::size_t n, std::uint64_t seed, const Evidence& evidence,
                        const std::function<void(std::span<const std::size_t>)>& sink) const;

@@ -1,20 +1,14 @@
-// `pgm convert IN OUT`: read any model format, write YAML, BIF, XMLBIF, UAI or Graphviz DOT.
+// `pgm convert IN OUT`: read any model format, write YAML, BIF, XMLBIF, UAI or Graphviz DOT
+// (pgm::Model::load, then Model::dumps).
 #include "pgm/commands.hpp"
 #include "pgm/commands/bench.hpp"
 
 #include <pgm/core/error.hpp>
-#include <pgm/io/bif.hpp>
-#include <pgm/io/dot.hpp>
-#include <pgm/io/uai.hpp>
-#include <pgm/io/xmlbif.hpp>
-#include <pgm/io/yaml.hpp>
 
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
-#include <type_traits>
-#include <variant>
 
 namespace pgm::cli {
 namespace {
@@ -26,55 +20,6 @@ struct ConvertOptions {
   std::string to;    // output format; empty: by extension of OUT
   bool renormalize = false;
 };
-
-[[nodiscard]] const char* format_name(io::Format f) {
-  switch (f) {
-    case io::Format::yaml: return "YAML";
-    case io::Format::bif: return "BIF";
-    case io::Format::xmlbif: return "XMLBIF";
-    case io::Format::uai: return "UAI";
-    case io::Format::dot: return "Graphviz DOT";
-    case io::Format::automatic: break;
-  }
-  return "automatic";
-}
-
-[[nodiscard]] std::string render(const ModelVariant& model, io::Format to) {
-  return std::visit(
-      [to](const auto& m) -> std::string {
-        using M = std::decay_t<decltype(m)>;
-        if constexpr (std::is_same_v<M, BayesianNetwork>) {
-          switch (to) {
-            case io::Format::yaml: return io::write_yaml(m);
-            case io::Format::bif: return io::write_bif(m);
-            case io::Format::xmlbif: return io::write_xmlbif(m);
-            case io::Format::uai: return io::write_uai(m);
-            case io::Format::dot: return io::write_dot(m);
-            case io::Format::automatic: break;
-          }
-        } else if constexpr (std::is_same_v<M, MarkovNetwork>) {
-          switch (to) {
-            case io::Format::yaml: return io::write_yaml(m);
-            case io::Format::uai: return io::write_uai(m);
-            case io::Format::dot: return io::write_dot(m);
-            case io::Format::bif:
-            case io::Format::xmlbif:
-              throw UnsupportedError(std::string(format_name(to)) +
-                                     " holds Bayesian networks only and this model is a Markov network; write .uai, "
-                                     ".yaml or .dot instead");
-            case io::Format::automatic: break;
-          }
-        } else {
-          if (to == io::Format::yaml)
-            throw UnsupportedError("converting Gaussian models is not supported: pgm reads them from YAML but "
-                                   "writes only discrete models");
-          throw UnsupportedError(std::string("converting Gaussian models is not supported (") + format_name(to) +
-                                 " holds discrete models only)");
-        }
-        throw ModelError("no output format chosen");
-      },
-      model);
-}
 
 void write_output(const std::string& path, const std::string& text) {
   if (path == "-") {
@@ -107,8 +52,7 @@ void run_convert(const ConvertOptions& opts) {
   in.format = opts.from;
   in.renormalize = opts.renormalize;
   in.format_flag = "--from";
-  const ModelVariant model = load(in);
-  write_output(opts.output, render(model, to));
+  write_output(opts.output, load_model(in).dumps(to));
 }
 
 void add_format_check(CLI::Option* option) {

@@ -1,29 +1,23 @@
 // Continuous models on the command line: `query` (via run_gaussian_query), `score`, `sample` (also
-// forward sampling of discrete Bayesian networks) and the Gaussian part of `info`.
+// forward sampling of discrete Bayesian networks) and the Gaussian part of `info`. The work is
+// pgm::Model's (posterior, score, sample, sample_states); this file parses and prints.
 #include "pgm/commands.hpp"
 #include "pgm/commands/gaussian_info.hpp"
 #include "pgm/output.hpp"
 
 #include <pgm/core/error.hpp>
 #include <pgm/query/evidence.hpp>
-#include <pgm/inference/forward_sampling.hpp>
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <iostream>
 #include <limits>
 #include <memory>
-#include <optional>
-#include <random>
 #include <string>
 
 namespace pgm::cli {
 namespace {
-
-using Assignments = std::vector<std::pair<std::string, std::string>>;
 
 // Shortest text that reads back as the same double (at most 17 significant digits).
 std::string exact(double x) {
@@ -32,20 +26,9 @@ std::string exact(double x) {
   return std::string(buf, r.ptr);
 }
 
-using query::parse_value;  // the library's reading of continuous evidence
-
-ContinuousEvidence numeric(const Assignments& given) {
-  ContinuousEvidence ev;
-  ev.reserve(given.size());
-  for (const auto& [n, v] : given) ev.emplace_back(n, parse_value(n, v));
-  return ev;
-}
-
-// The joint Gaussian of a continuous model; QueryError for discrete models.
-Gaussian joint_of(const ModelVariant& model, const char* command) {
-  if (const auto* g = std::get_if<Gaussian>(&model)) return *g;
-  if (const auto* lg = std::get_if<LinearGaussianNetwork>(&model)) return lg->to_gaussian();
-  throw QueryError(std::string("'") + command + "' needs a Gaussian or linear-Gaussian model");
+// The command's own refusal of a discrete model, naming the command.
+void require_continuous(const Model& model, const char* command) {
+  if (model.discrete()) throw QueryError(std::string("'") + command + "' needs a Gaussian or linear-Gaussian model");
 }
 
 void print_warnings(const std::vector<std::string>& warnings) {
@@ -102,12 +85,6 @@ struct ScoreOptions {
   bool json = false;
 };
 
-// "1.23e+599": a positive number given by its base-10 logarithm, for values beyond double range.
-std::string power_of_ten(double log10_value) {
-  const double exponent = std::floor(log10_value);
-  return format_number(std::pow(10.0, log10_value - exponent), 3) + "e+" + format_number(exponent, 15);
-}
-
 // A density for people: the number, or exp(log density) where the number underflows (to 0 or to a
 // subnormal with few digits left).
 std::string density_text(double log_density) {
@@ -118,21 +95,10 @@ std::string density_text(double log_density) {
 
 void run_score(const ScoreOptions& opts) {
   const Assignments point = parse_assignments(opts.point, "--point");
-  const ModelVariant model = load(opts.model);
-  const Gaussian g = joint_of(model, "score");
-  const Eigen::VectorXd x = g.point(numeric(point));
-  const double d = g.mahalanobis(x);
-  if (!std::isfinite(d)) {
-    throw NumericalError("the point is so far from the mean that its Mahalanobis distance exceeds the largest "
-                         "double (1.8e+308), so its log-density is below -1.8e+308 and cannot be represented");
-  }
-  const double log_density = g.log_density(x);
-  if (!std::isfinite(log_density)) {
-    // -½ d² dominates: log10(½ d²) = 2 log10 d - log10 2.
-    throw NumericalError("the point is so far from the mean (Mahalanobis distance " + format_number(d, 3) +
-                         ") that its log-density, about -" + power_of_ten(2 * std::log10(d) - std::log10(2.0)) +
-                         ", is below the smallest double (-1.8e+308) and cannot be represented");
-  }
+  const Model model = load_model(opts.model);
+  require_continuous(model, "score");
+  const query::PointScore score = model.score(query::parse_values(point));
+  const double log_density = score.log_density, d = score.mahalanobis;
   if (opts.json) {
     Json j;
     j["log_density"] = number_json(log_density);
@@ -157,84 +123,41 @@ struct SampleOptions {
   std::vector<std::string> given;
 };
 
-// Draws beyond this many are refused, so rejection sampling cannot run away.
-constexpr std::uint64_t kMaxDraws = 20'000'000;
-// Rejection sampling gives up if none of this many draws matches the evidence.
-constexpr std::uint64_t kZeroAcceptanceDraws = 1'000'000;
-
-void sample_gaussian(const ModelVariant& model, const SampleOptions& opts, std::ostream& out) {
-  const Gaussian joint = joint_of(model, "sample");
-  const ContinuousEvidence ev = numeric(parse_assignments(opts.given));
-  std::vector<std::string> warnings;
-  const Gaussian conditioned = joint.condition(ev, &warnings);
-  print_warnings(warnings);
-  const Eigen::MatrixXd draws = conditioned.sample(opts.n, opts.seed);
-  // Columns in declaration order; observed variables repeat their value.
-  std::vector<std::optional<double>> fixed(joint.size());
-  std::vector<std::size_t> column(joint.size(), 0);
-  for (const auto& [n, v] : ev) fixed[joint.index(n)] = v;
-  for (std::size_t k = 0; k < conditioned.size(); ++k) column[joint.index(conditioned.names()[k])] = k;
-  for (std::size_t i = 0; i < joint.size(); ++i) out << (i ? "," : "") << joint.names()[i];
+void print_header(const Model& model, std::ostream& out) {
+  for (std::size_t i = 0; i < model.size(); ++i) out << (i ? "," : "") << model.variables()[i].name;
   out << '\n';
-  std::string line;
-  for (Eigen::Index r = 0; r < draws.rows(); ++r) {
-    line.clear();
-    for (std::size_t i = 0; i < joint.size(); ++i) {
-      if (i) line += ',';
-      line += exact(fixed[i] ? *fixed[i] : draws(r, static_cast<Eigen::Index>(column[i])));
-    }
-    out << line << '\n';
-  }
-}
-
-// Ancestral sampling in topological order; with evidence, draws that disagree are rejected.
-void sample_discrete(const BayesianNetwork& bn, const SampleOptions& opts, std::ostream& out) {
-  const Assignments given = parse_assignments(opts.given);
-  const Evidence evidence = bn.evidence(given);
-  const std::size_t n_vars = bn.size();
-  const ForwardSampler sampler(bn);
-  std::mt19937_64 rng(opts.seed);
-  for (VariableId v = 0; v < n_vars; ++v) out << (v ? "," : "") << bn.variable(v).name;
-  out << '\n';
-  std::uint64_t draws = 0;
-  std::size_t accepted = 0;
-  std::string line;
-  while (accepted < opts.n) {
-    if (draws == kMaxDraws || (accepted == 0 && draws == kZeroAcceptanceDraws)) {
-      if (accepted == 0)
-        throw QueryError("none of " + std::to_string(draws) + " forward samples matched the evidence " +
-                         format_assignments(given) +
-                         "; its probability is zero or too small for rejection sampling");
-      throw LimitError("rejection sampling accepted only " + std::to_string(accepted) + " of " +
-                       std::to_string(draws) + " draws (acceptance " + format_number(double(accepted) / double(draws), 3) +
-                       "); asking for " + std::to_string(opts.n) + " samples would need about " +
-                       format_number(double(opts.n) * double(draws) / double(accepted), 3) + " draws");
-    }
-    ++draws;
-    const std::vector<std::size_t> state = sampler.sample(rng);
-    bool ok = true;
-    for (const auto& [v, s] : evidence)
-      if (state[v] != s) ok = false;
-    if (!ok) continue;
-    ++accepted;
-    line.clear();
-    for (VariableId v = 0; v < n_vars; ++v) {
-      if (v) line += ',';
-      line += bn.variable(v).states[state[v]];
-    }
-    out << line << '\n';
-  }
 }
 
 void run_sample(const SampleOptions& opts) {
-  const ModelVariant model = load(opts.model);
-  if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {
-    sample_discrete(*bn, opts, std::cout);
-  } else if (std::holds_alternative<MarkovNetwork>(model)) {
-    throw UnsupportedError("sampling a Markov network is not supported (it has no forward sampling order; "
-                           "only Bayesian networks and Gaussian models can be sampled)");
-  } else {
-    sample_gaussian(model, opts, std::cout);
+  const Model model = load_model(opts.model);
+  model.check_sampling();  // a Markov network is refused before --given is read
+  const query::Evidence evidence = query::Evidence::from_names(model, parse_assignments(opts.given));
+  std::ostream& out = std::cout;
+  std::string line;
+  if (model.discrete()) {
+    // Forward sampling, rejecting draws that disagree with the evidence; printed as drawn.
+    print_header(model, out);
+    model.for_each_sample(opts.n, opts.seed, evidence, [&](std::span<const std::size_t> state) {
+      line.clear();
+      for (std::size_t v = 0; v < state.size(); ++v) {
+        if (v) line += ',';
+        line += model.variables()[v].states[state[v]];
+      }
+      out << line << '\n';
+    });
+    return;
+  }
+  std::vector<std::string> warnings;
+  const Eigen::MatrixXd draws = model.sample(opts.n, opts.seed, evidence, &warnings);
+  print_warnings(warnings);
+  print_header(model, out);
+  for (Eigen::Index r = 0; r < draws.rows(); ++r) {
+    line.clear();
+    for (Eigen::Index i = 0; i < draws.cols(); ++i) {
+      if (i) line += ',';
+      line += exact(draws(r, i));
+    }
+    out << line << '\n';
   }
 }
 
@@ -242,10 +165,15 @@ void run_sample(const SampleOptions& opts) {
 
 void run_gaussian_query(const ModelVariant& model, const std::vector<std::string>& targets, const Assignments& given,
                         bool json, std::ostream& out) {
-  const Gaussian joint = joint_of(model, "query");
-  const ContinuousEvidence ev = numeric(given);
+  run_gaussian_query(Model::from_variant(model), targets, given, json, out);
+}
+
+void run_gaussian_query(const Model& model, const std::vector<std::string>& targets, const Assignments& given,
+                        bool json, std::ostream& out) {
+  require_continuous(model, "query");
+  const ContinuousEvidence ev = query::parse_values(given);  // names are checked after the targets
   std::vector<std::string> warnings;
-  const Gaussian post = joint.posterior(targets, ev, &warnings);
+  const Gaussian post = model.posterior(targets, ev, &warnings);
   print_warnings(warnings);
   if (json) {
     Json j;
@@ -267,8 +195,13 @@ void run_gaussian_query(const ModelVariant& model, const std::vector<std::string
 }
 
 void print_gaussian_info(const ModelVariant& model, bool json, std::ostream& out) {
-  const auto* lg = std::get_if<LinearGaussianNetwork>(&model);
-  const Gaussian g = joint_of(model, "info");
+  print_gaussian_info(Model::from_variant(model), json, out);
+}
+
+void print_gaussian_info(const Model& model, bool json, std::ostream& out) {
+  require_continuous(model, "info");
+  const LinearGaussianNetwork* lg = model.linear_gaussian_network();
+  const Gaussian& g = model.joint_gaussian();
   const double cond = g.condition_number();
   const std::string type = lg ? "linear-gaussian" : "gaussian";
   if (json) {
