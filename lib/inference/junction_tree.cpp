@@ -1,4 +1,5 @@
 #include <pgm/core/error.hpp>
+#include <pgm/inference/detail/junction_tree_stages.hpp>
 #include <pgm/inference/junction_tree.hpp>
 #include <pgm/inference/variable_elimination.hpp>
 
@@ -80,6 +81,164 @@ void multiply_runs(double* t, std::size_t size, const double* s, const std::uint
 }
 
 }  // namespace
+
+namespace detail {
+
+CliqueForest tree_from_order(const EliminationOrder& order, std::size_t num_variables) {
+  const auto& elim = order.order();
+  std::vector<std::size_t> pos(num_variables, num_variables);
+  for (std::size_t i = 0; i < elim.size(); ++i) pos[elim[i]] = i;
+  CliqueForest tree;
+  tree.cliques = order.cliques();
+  const std::size_t m = tree.cliques.size();
+  tree.parent.assign(m, m);
+  tree.of_step.resize(m);
+  for (std::size_t i = 0; i < m; ++i) {
+    std::size_t best = m;
+    for (VariableId u : tree.cliques[i])
+      if (pos[u] > i && (best == m || pos[u] < best)) best = pos[u];
+    tree.parent[i] = best;
+    tree.of_step[i] = i;
+  }
+  return tree;
+}
+
+CliqueForest merge_non_maximal(CliqueForest tree) {
+  // A merged-away clique's representative is the child that took its place, and that child's
+  // parent becomes its own. Cliques are visited in order (children first in an elimination tree),
+  // so every child of a clique is settled before the clique itself.
+  const auto& ec = tree.cliques;
+  const std::size_t m = ec.size();
+  std::vector<std::size_t> par = std::move(tree.parent);
+  std::vector<std::size_t> rep(m);
+  for (std::size_t i = 0; i < m; ++i) rep[i] = i;
+  std::vector<bool> keep(m, true);
+  auto find = [&](std::size_t x) {
+    while (x != m && !keep[x]) x = rep[x];
+    return x;
+  };
+  for (std::size_t i = 0; i < m; ++i) {
+    if (!keep[i]) continue;
+    for (;;) {
+      const std::size_t p = find(par[i]);
+      par[i] = p;
+      if (p == m) break;
+      if (ec[p].size() <= ec[i].size() && std::includes(ec[i].begin(), ec[i].end(), ec[p].begin(), ec[p].end())) {
+        keep[p] = false;
+        rep[p] = i;
+        par[i] = par[p];
+        continue;
+      }
+      break;
+    }
+  }
+  std::vector<std::size_t> index(m, m);
+  CliqueForest out;
+  for (std::size_t i = 0; i < m; ++i)
+    if (keep[i]) {
+      index[i] = out.cliques.size();
+      out.cliques.push_back(std::move(tree.cliques[i]));
+    }
+  const std::size_t k = out.cliques.size();
+  out.parent.assign(k, k);
+  for (std::size_t i = 0; i < m; ++i) {
+    if (!keep[i]) continue;
+    const std::size_t p = find(par[i]);
+    out.parent[index[i]] = p == m ? k : index[p];
+  }
+  out.of_step.resize(tree.of_step.size());
+  for (std::size_t s = 0; s < tree.of_step.size(); ++s) {
+    const std::size_t c = tree.of_step[s];
+    out.of_step[s] = c < m ? index[find(c)] : k;
+  }
+  return out;
+}
+
+RootedForest root_forest(const CliqueForest& tree) {
+  const std::size_t k = tree.cliques.size();
+  RootedForest out;
+  // Post-order (children before parents) by an explicit depth-first walk from the roots.
+  std::vector<std::vector<std::size_t>> children(k);
+  std::vector<std::size_t> roots;
+  for (std::size_t i = 0; i < k; ++i) {
+    if (tree.parent[i] == k) roots.push_back(i);
+    else children[tree.parent[i]].push_back(i);
+  }
+  out.postorder.reserve(k);
+  std::vector<std::pair<std::size_t, bool>> stack;
+  for (std::size_t r : roots) stack.emplace_back(r, false);
+  while (!stack.empty()) {
+    auto [c, expanded] = stack.back();
+    stack.pop_back();
+    if (expanded) {
+      out.postorder.push_back(c);
+      continue;
+    }
+    stack.emplace_back(c, true);
+    for (std::size_t ch : children[c]) stack.emplace_back(ch, false);
+  }
+  if (out.postorder.size() != k) throw Error("internal error: junction tree is not a forest");
+  out.separators.assign(k, {});
+  out.drop_up.assign(k, {});
+  out.drop_down.assign(k, {});
+  for (std::size_t i = 0; i < k; ++i) {
+    if (tree.parent[i] == k) continue;
+    const auto& a = tree.cliques[i];
+    const auto& b = tree.cliques[tree.parent[i]];
+    auto& sep = out.separators[i];
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(sep));
+    std::set_difference(a.begin(), a.end(), sep.begin(), sep.end(), std::back_inserter(out.drop_up[i]));
+    std::set_difference(b.begin(), b.end(), sep.begin(), sep.end(), std::back_inserter(out.drop_down[i]));
+  }
+  return out;
+}
+
+TreeSize measure(const CliqueForest& tree, const RootedForest& rooted, std::span<const std::size_t> cards) {
+  TreeSize size;
+  for (std::size_t i = 0; i < tree.cliques.size(); ++i) {
+    double s = 1;
+    for (VariableId v : tree.cliques[i]) s *= static_cast<double>(cards[v]);
+    size.entries += s;
+    double sep = 1;
+    for (VariableId v : rooted.separators[i]) sep *= static_cast<double>(cards[v]);
+    size.bytes += 8.0 * (2 * s + 2 * sep);
+    size.treewidth = std::max(size.treewidth, tree.cliques[i].size() - 1);
+  }
+  return size;
+}
+
+void check_memory(const TreeSize& size, std::size_t max_memory_bytes) {
+  if (size.bytes <= static_cast<double>(max_memory_bytes)) return;
+  std::ostringstream os;
+  os.precision(3);
+  os << "the junction tree needs " << size.bytes / (1 << 20) << " MiB of tables (treewidth " << size.treewidth << ", "
+     << size.entries << " clique entries), over the limit of " << static_cast<double>(max_memory_bytes) / (1 << 20)
+     << " MiB; raise the memory limit, or use variable elimination for single queries";
+  throw LimitError(os.str());
+}
+
+std::vector<std::size_t> place_factors(std::span<const std::vector<VariableId>> scopes, const EliminationOrder& order,
+                                       const CliqueForest& tree, std::size_t num_variables) {
+  const auto& elim = order.order();
+  std::vector<std::size_t> pos(num_variables, num_variables);
+  for (std::size_t i = 0; i < elim.size(); ++i) pos[elim[i]] = i;
+  const std::size_t k = tree.cliques.size();
+  std::vector<std::size_t> at(scopes.size(), k);
+  for (std::size_t fi = 0; fi < scopes.size(); ++fi) {
+    if (scopes[fi].empty()) continue;
+    VariableId first = scopes[fi][0];
+    for (VariableId v : scopes[fi])
+      if (pos[v] < pos[first]) first = v;
+    const std::size_t c = tree.of_step[pos[first]];
+    // After merging the clique is a superset of the elimination clique; verify.
+    if (!std::includes(tree.cliques[c].begin(), tree.cliques[c].end(), scopes[fi].begin(), scopes[fi].end()))
+      throw Error("internal error: factor scope not inside its junction-tree clique");
+    at[fi] = c;
+  }
+  return at;
+}
+
+}  // namespace detail
 
 // Flat calibration data for small trees: one buffer of all clique tables, and per tree edge the
 // index maps from clique entries to separator entries, so a message is a scatter-add and an update
@@ -174,6 +333,41 @@ void JunctionTree::check_pattern(std::span<const VariableId> observed) {
   std::sort(pattern_.begin(), pattern_.end());
 }
 
+// Stage "order": a greedy order (with restarts when its tables are large), or for a pattern met in
+// calibration the evidence-free tree's order restricted to the unobserved variables.
+EliminationOrder JunctionTree::choose_order(std::span<const std::vector<VariableId>> scopes,
+                                            std::span<const VariableId> all, const EliminationOrder* full_order,
+                                            bool thorough) const {
+  const auto cards = variables_->cardinalities();
+  EliminationOrder order;
+  if (full_order == nullptr) {
+    order = EliminationOrder::find(scopes, cards, all, options_.heuristic);
+    if (order.total_cost() > double(1 << 20) && options_.triangulation_restarts.effort > 0)
+      order = EliminationOrder::improve_with_restarts(std::move(order), scopes, cards, all,
+                                                       options_.triangulation_restarts, options_.seed);
+  } else {
+    // For a pattern met during calibration: the evidence-free tree's order without the observed
+    // variables (never worse than that tree reduced by the evidence: the same cliques minus the
+    // observed variables, less the fill-in through them) or a fresh greedy order if cheaper.
+    // No restarts: this runs inside a calibration.
+    std::vector<VariableId> restricted;
+    restricted.reserve(all.size());
+    for (VariableId v : full_order->order())
+      if (!in_pattern_[v]) restricted.push_back(v);
+    order = EliminationOrder::evaluate(scopes, cards, std::move(restricted), options_.heuristic);
+    // A fresh greedy search costs several passes like evaluate()'s over the elimination cliques'
+    // variable pairs: for a single use it pays only on small models with large tables (barley,
+    // mildew, water; not munin or pigs, measured); for a repeated pattern the build is shared.
+    double work = 0;
+    for (const auto& c : order.cliques()) work += static_cast<double>(c.size() * c.size());
+    if (thorough || order.total_cost() > 2000.0 * work) {
+      EliminationOrder fresh = EliminationOrder::find(scopes, cards, all, options_.heuristic);
+      if (fresh.total_cost() < order.total_cost()) order = std::move(fresh);
+    }
+  }
+  return order;
+}
+
 bool JunctionTree::build_structure(const EliminationOrder* full_order, double max_entries, bool thorough) {
   const VariableSet& vars = *variables_;
   const std::vector<Factor>& factors = *factors_;
@@ -192,160 +386,28 @@ bool JunctionTree::build_structure(const EliminationOrder* full_order, double ma
   for (VariableId v = 0; v < n; ++v)
     if (!in_pattern_[v]) all.push_back(v);
   const auto cards = vars.cardinalities();
-  if (full_order == nullptr) {
-    order_ = EliminationOrder::find(scopes, cards, all, options_.heuristic);
-    if (order_.total_cost() > double(1 << 20) && options_.triangulation_restarts.effort > 0)
-      order_ = EliminationOrder::improve_with_restarts(std::move(order_), scopes, cards, all,
-                                                       options_.triangulation_restarts, options_.seed);
-  } else {
-    // For a pattern met during calibration: the evidence-free tree's order without the observed
-    // variables (never worse than that tree reduced by the evidence: the same cliques minus the
-    // observed variables, less the fill-in through them) or a fresh greedy order if cheaper.
-    // No restarts: this runs inside a calibration.
-    std::vector<VariableId> restricted;
-    restricted.reserve(all.size());
-    for (VariableId v : full_order->order())
-      if (!in_pattern_[v]) restricted.push_back(v);
-    order_ = EliminationOrder::evaluate(scopes, cards, std::move(restricted), options_.heuristic);
-    // A fresh greedy search costs several passes like evaluate()'s over the elimination cliques'
-    // variable pairs: for a single use it pays only on small models with large tables (barley,
-    // mildew, water; not munin or pigs, measured); for a repeated pattern the build is shared.
-    double work = 0;
-    for (const auto& c : order_.cliques()) work += static_cast<double>(c.size() * c.size());
-    if (thorough || order_.total_cost() > 2000.0 * work) {
-      EliminationOrder fresh = EliminationOrder::find(scopes, cards, all, options_.heuristic);
-      if (fresh.total_cost() < order_.total_cost()) order_ = std::move(fresh);
-    }
-  }
+  order_ = choose_order(scopes, all, full_order, thorough);
 
-  // Elimination cliques form a tree: the clique of v hangs under the clique of the first variable
-  // of C(v) \ {v} eliminated after v. Non-maximal cliques are then merged into a superset neighbour.
-  const auto& elim = order_.order();
-  std::vector<std::size_t> pos(n, n);
-  for (std::size_t i = 0; i < elim.size(); ++i) pos[elim[i]] = i;
-  const auto& ec = order_.cliques();
-  const std::size_t m = ec.size();
-  std::vector<std::size_t> par(m, m);
-  for (std::size_t i = 0; i < m; ++i) {
-    std::size_t best = m;
-    for (VariableId u : ec[i])
-      if (pos[u] > i && (best == m || pos[u] < best)) best = pos[u];
-    par[i] = best;
+  // The tree from the order, non-maximal cliques merged, rooted; sized and checked before any
+  // table is allocated; then each factor placed in a clique holding its scope.
+  detail::CliqueForest tree = detail::merge_non_maximal(detail::tree_from_order(order_, n));
+  detail::RootedForest rooted = detail::root_forest(tree);
+  const detail::TreeSize size = detail::measure(tree, rooted, cards);
+  treewidth_ = size.treewidth;
+  total_size_ = size.entries < 1.8e19 ? static_cast<std::size_t>(size.entries) : static_cast<std::size_t>(-1);
+  const bool fits = !(max_entries > 0 && size.entries > max_entries);
+  if (fits) {
+    detail::check_memory(size, options_.max_memory_bytes);
+    table_bytes_ = static_cast<std::size_t>(size.bytes);
+    factor_clique_ = detail::place_factors(scopes, order_, tree, n);
   }
-  // Merge: C(i) \ {v_i} ⊆ C(parent), so a parent is non-maximal exactly when it equals that set, i.e.
-  // is contained in its child. Then the child takes the parent's place (and its other children),
-  // and is compared again with its new parent. Cliques are visited in elimination order, so every
-  // child of a clique is settled before the clique itself.
-  std::vector<std::size_t> rep(m);
-  for (std::size_t i = 0; i < m; ++i) rep[i] = i;
-  std::vector<bool> keep(m, true);
-  auto find = [&](std::size_t x) {
-    while (x != m && !keep[x]) x = rep[x];
-    return x;
-  };
-  for (std::size_t i = 0; i < m; ++i) {
-    if (!keep[i]) continue;
-    for (;;) {
-      const std::size_t p = find(par[i]);
-      par[i] = p;
-      if (p == m) break;
-      if (ec[p].size() <= ec[i].size() && std::includes(ec[i].begin(), ec[i].end(), ec[p].begin(), ec[p].end())) {
-        keep[p] = false;
-        rep[p] = i;
-        par[i] = par[p];
-        continue;
-      }
-      break;
-    }
-  }
-  std::vector<std::size_t> index(m, m);
-  cliques_.clear();
-  for (std::size_t i = 0; i < m; ++i)
-    if (keep[i]) {
-      index[i] = cliques_.size();
-      cliques_.push_back(ec[i]);
-    }
-  parent_.assign(cliques_.size(), cliques_.size());
-  for (std::size_t i = 0; i < m; ++i) {
-    if (!keep[i]) continue;
-    const std::size_t p = find(par[i]);
-    parent_[index[i]] = p == m ? cliques_.size() : index[p];
-  }
-  // Post-order (children before parents) by an explicit depth-first walk from the roots.
-  const std::size_t k = cliques_.size();
-  std::vector<std::vector<std::size_t>> children(k);
-  std::vector<std::size_t> roots;
-  for (std::size_t i = 0; i < k; ++i) {
-    if (parent_[i] == k) roots.push_back(i);
-    else children[parent_[i]].push_back(i);
-  }
-  postorder_.clear();
-  std::vector<std::pair<std::size_t, bool>> stack;
-  for (std::size_t r : roots) stack.emplace_back(r, false);
-  while (!stack.empty()) {
-    auto [c, expanded] = stack.back();
-    stack.pop_back();
-    if (expanded) {
-      postorder_.push_back(c);
-      continue;
-    }
-    stack.emplace_back(c, true);
-    for (std::size_t ch : children[c]) stack.emplace_back(ch, false);
-  }
-  if (postorder_.size() != k) throw Error("internal error: junction tree is not a forest");
-
-  separators_.assign(k, {});
-  drop_up_.assign(k, {});
-  drop_down_.assign(k, {});
-  for (std::size_t i = 0; i < k; ++i) {
-    if (parent_[i] == k) continue;
-    const auto& a = cliques_[i];
-    const auto& b = cliques_[parent_[i]];
-    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(separators_[i]));
-    std::set_difference(a.begin(), a.end(), separators_[i].begin(), separators_[i].end(), std::back_inserter(drop_up_[i]));
-    std::set_difference(b.begin(), b.end(), separators_[i].begin(), separators_[i].end(), std::back_inserter(drop_down_[i]));
-  }
-
-  // Sizes and the memory check, before any table is allocated.
-  double entries = 0, bytes = 0;
-  treewidth_ = 0;
-  for (std::size_t i = 0; i < k; ++i) {
-    double s = 1;
-    for (VariableId v : cliques_[i]) s *= static_cast<double>(cards[v]);
-    entries += s;
-    double sep = 1;
-    for (VariableId v : separators_[i]) sep *= static_cast<double>(cards[v]);
-    // Initial + calibrated clique tables, plus two separator tables.
-    bytes += 8.0 * (2 * s + 2 * sep);
-    treewidth_ = std::max(treewidth_, cliques_[i].size() - 1);
-  }
-  total_size_ = entries < 1.8e19 ? static_cast<std::size_t>(entries) : static_cast<std::size_t>(-1);
-  if (max_entries > 0 && entries > max_entries) return false;
-  if (bytes > static_cast<double>(options_.max_memory_bytes)) {
-    std::ostringstream os;
-    os.precision(3);
-    os << "the junction tree needs " << bytes / (1 << 20) << " MiB of tables (treewidth " << treewidth_ << ", "
-       << entries << " clique entries), over the limit of " << static_cast<double>(options_.max_memory_bytes) / (1 << 20)
-       << " MiB; raise the memory limit, or use variable elimination for single queries";
-    throw LimitError(os.str());
-  }
-  table_bytes_ = static_cast<std::size_t>(bytes);
-
-  // Each factor goes to the clique of its first-eliminated variable (which contains its scope),
-  // mapped through absorption; factors inside the pattern (or of empty scope) to none.
-  factor_clique_.assign(factors.size(), k);
-  for (std::size_t fi = 0; fi < factors.size(); ++fi) {
-    if (scopes[fi].empty()) continue;
-    VariableId first = scopes[fi][0];
-    for (VariableId v : scopes[fi])
-      if (pos[v] < pos[first]) first = v;
-    const std::size_t c = index[find(pos[first])];
-    // After absorption the target clique is a superset of the original; verify.
-    if (!std::includes(cliques_[c].begin(), cliques_[c].end(), scopes[fi].begin(), scopes[fi].end()))
-      throw Error("internal error: factor scope not inside its junction-tree clique");
-    factor_clique_[fi] = c;
-  }
-  return true;
+  cliques_ = std::move(tree.cliques);
+  parent_ = std::move(tree.parent);
+  postorder_ = std::move(rooted.postorder);
+  separators_ = std::move(rooted.separators);
+  drop_up_ = std::move(rooted.drop_up);
+  drop_down_ = std::move(rooted.drop_down);
+  return fits;
 }
 
 void JunctionTree::build_tables() {

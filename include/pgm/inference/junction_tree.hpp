@@ -97,7 +97,11 @@ class JunctionTree {
   // Structure (order, cliques, tree, sizes, memory check); false when max_entries is given and the
   // tree's cliques hold more entries than it (tables are then not built). With full_order (a
   // pattern met in calibration), `thorough` also tries a fresh greedy order however small the tree.
+  // Stages in detail/junction_tree_stages.hpp; the order is chosen here (it needs the options).
   bool build_structure(const EliminationOrder* full_order, double max_entries, bool thorough = false);
+  [[nodiscard]] EliminationOrder choose_order(std::span<const std::vector<VariableId>> scopes,
+                                              std::span<const VariableId> all, const EliminationOrder* full_order,
+                                              bool thorough) const;
   void build_tables();
   void check_pattern(std::span<const VariableId> observed);
   [[nodiscard]] CalibratedJunctionTree calibrate_checked(const Evidence& evidence) const;
