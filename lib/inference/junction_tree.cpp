@@ -1,4 +1,5 @@
 #include <pgm/core/error.hpp>
+#include <pgm/inference/detail/elimination.hpp>
 #include <pgm/inference/detail/junction_tree_stages.hpp>
 #include <pgm/inference/junction_tree.hpp>
 #include <pgm/inference/variable_elimination.hpp>
@@ -6,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <sstream>
 
@@ -312,6 +314,58 @@ JunctionTree::JunctionTree(const MarkovNetwork& mn, std::span<const VariableId> 
   build_tables();
 }
 
+JunctionTree::JunctionTree(const BayesianNetwork& bn, std::span<const VariableId> targets,
+                           std::span<const VariableId> observed, JunctionTreeOptions options)
+    : variables_(&bn.variables()), factors_(&bn.cpts()), options_(options), bayesian_(true) {
+  check_pattern(observed);
+  restrict_to(relevance(bn, targets, pattern_, RelevanceRule::barren), targets);
+  build_structure(nullptr, 0);
+  build_tables();
+}
+
+JunctionTree::JunctionTree(const MarkovNetwork& mn, std::span<const VariableId> targets,
+                           std::span<const VariableId> observed, JunctionTreeOptions options)
+    : variables_(&mn.variables()), factors_(&mn.factors()), options_(options) {
+  check_pattern(observed);
+  restrict_to(relevance(mn, targets, pattern_), targets);
+  build_structure(nullptr, 0);
+  build_tables();
+}
+
+void JunctionTree::restrict_to(const Relevance& relevant, std::span<const VariableId> targets) {
+  if (targets.empty()) throw QueryError("a junction tree for targets needs at least one target variable");
+  active_count_ = relevant.count;
+  if (relevant.everything()) return;  // nothing to drop: the plain pattern tree
+  active_ = relevant.factors;
+  for (VariableId t : targets)
+    if (!in_pattern_[t] && !relevant.variables[t]) extra_variables_.push_back(t);
+  std::sort(extra_variables_.begin(), extra_variables_.end());
+  extra_variables_.erase(std::unique(extra_variables_.begin(), extra_variables_.end()), extra_variables_.end());
+}
+
+double JunctionTree::rest_log_partition(const Evidence& evidence) const {
+  const VariableSet& vars = *variables_;
+  Relevance rest;
+  rest.factors.resize(active_.size());
+  for (std::size_t f = 0; f < active_.size(); ++f) rest.factors[f] = !active_[f];
+  rest.count = active_.size() - active_count_;
+  detail::Pool pool = detail::reduced_pool(*factors_, rest, evidence);
+  // Free variables the tree does not hold and no left-out factor mentions multiply Z by their
+  // number of states, as in variable elimination.
+  std::vector<bool> mentioned(vars.size(), false);
+  for (const auto& [v, s] : evidence) mentioned[v] = true;
+  for (VariableId v = 0; v < vars.size(); ++v) mentioned[v] = mentioned[v] || (*home_)[v] < cliques_.size();
+  for (const auto& f : pool.factors)
+    for (VariableId v : f.variables()) mentioned[v] = true;
+  for (VariableId v = 0; v < vars.size(); ++v)
+    if (!mentioned[v]) pool.log_scale += std::log(static_cast<double>(vars[v].cardinality()));
+  const auto order = detail::pool_order(pool, vars.cardinalities(), {}, options_.heuristic);
+  const Factor z = detail::eliminate<detail::SumProduct>(pool, order, vars.size());
+  const double total = z.sum();
+  if (!(total > 0.0)) return -std::numeric_limits<double>::infinity();
+  return std::log(total) + pool.log_scale;
+}
+
 JunctionTree::JunctionTree(const VariableSet& vars, const std::vector<Factor>& factors, std::vector<VariableId> pattern,
                            JunctionTreeOptions options, const EliminationOrder* full_order, double max_entries,
                            bool thorough, bool bayesian)
@@ -376,15 +430,20 @@ bool JunctionTree::build_structure(const EliminationOrder* full_order, double ma
   // Observed variables leave every scope: they are neither eliminated nor in any clique.
   std::vector<std::vector<VariableId>> scopes;
   scopes.reserve(factors.size());
-  for (const auto& f : factors) {
+  std::vector<bool> held(active_.empty() ? 0 : n, false);  // trees for targets: the variables kept
+  for (std::size_t fi = 0; fi < factors.size(); ++fi) {
     auto& s = scopes.emplace_back();
-    for (VariableId v : f.variables())
+    if (!active(fi)) continue;
+    for (VariableId v : factors[fi].variables())
       if (!in_pattern_[v]) s.push_back(v);
+    if (!held.empty())
+      for (VariableId v : s) held[v] = true;
   }
+  for (VariableId v : extra_variables_) held[v] = true;
   std::vector<VariableId> all;
   all.reserve(n);
   for (VariableId v = 0; v < n; ++v)
-    if (!in_pattern_[v]) all.push_back(v);
+    if (!in_pattern_[v] && (held.empty() || held[v])) all.push_back(v);
   const auto cards = vars.cardinalities();
   order_ = choose_order(scopes, all, full_order, thorough);
 
@@ -422,6 +481,7 @@ void JunctionTree::build_tables() {
   constant_evidence_factors_.clear();
   log_constant_ = 0.0;
   for (std::size_t fi = 0; fi < factors.size(); ++fi) {
+    if (!active(fi)) continue;
     const Factor& f = factors[fi];
     if (f.arity() == 0) {
       // A constant factor belongs to no clique but still scales P(e) (or Z); zero makes it zero.
@@ -477,7 +537,7 @@ void JunctionTree::build_tables() {
       if ((*home)[v] == k || initial_[i].size() < initial_[(*home)[v]].size()) (*home)[v] = i;
   home_ = home;
   cardinalities_ = std::make_shared<const std::vector<std::size_t>>(vars.cardinalities());
-  if (pattern_.empty() && options_.specialise_evidence) cache_ = std::make_shared<Cache>();
+  if (pattern_.empty() && options_.specialise_evidence && active_.empty()) cache_ = std::make_shared<Cache>();
 
   // Small trees calibrate on flat arrays with index maps (Flat): on tables of a few hundred entries
   // the strided walks' set-up, the reduced factors' allocations and per-message scratch vectors
@@ -684,6 +744,22 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
     if (!find_observed(evidence, v))
       throw QueryError("this junction tree was built for evidence on '" + vars[v].name +
                        "', and the evidence given does not observe it");
+  if (!active_.empty()) {
+    const std::size_t k = cliques_.size();
+    if (bayesian_)
+      for (const auto& [v, s] : evidence)
+        if (!in_pattern_[v] && (*home_)[v] == k)
+          throw QueryError("this junction tree was built for other targets: evidence on '" + vars[v].name +
+                           "' needs a tree that includes it");
+    CalibratedJunctionTree c = calibrate_checked(evidence);
+    if (!bayesian_) {
+      const double rest = rest_log_partition(evidence);
+      if (std::isinf(rest) && rest < 0) throw_zero(vars, evidence);
+      c.log_probability_of_evidence_ += rest;
+      c.probability_of_evidence_ = std::exp(c.log_probability_of_evidence_);
+    }
+    return c;
+  }
   if (const auto t = lookup(evidence)) return t->calibrate_checked(evidence);
   return calibrate_checked(evidence);
 }
@@ -732,6 +808,7 @@ CalibratedJunctionTree JunctionTree::calibrate_checked(const Evidence& evidence)
   if (std::isinf(log_constant_) && log_constant_ < 0) throw_zero_constant(vars, evidence);
   CalibratedJunctionTree out;
   out.home_ = home_;
+  out.no_clique_ = k;
   out.evidence_ = evidence;
   out.cardinalities_ = cardinalities_;
   double log_z = log_constant_;
@@ -859,7 +936,7 @@ CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence, co
     }
   }
   for (const auto& [v, s] : evidence) {
-    if (in_pattern_[v]) continue;
+    if (in_pattern_[v] || home[v] == k) continue;  // not held: a tree for targets left it out
     const std::size_t h = home[v];
     double* t = psi + fl.off[h];
     const std::size_t stride = fl.home_stride[v];
@@ -919,6 +996,8 @@ CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence, co
     multiply_runs(psi + fl.off[c], fl.size[c], f, fl.cmap.data() + fl.cmap_off[c], fl.crun[c]);
   }
   CalibratedJunctionTree out;
+  out.home_ = home_;
+  out.no_clique_ = k;
   out.evidence_ = evidence;
   out.cardinalities_ = cardinalities_;
   out.marginal_offset_ = fl.marginal_offset;
@@ -953,6 +1032,8 @@ Factor CalibratedJunctionTree::marginal(VariableId v) const {
     t[o->second] = 1.0;
     return Factor({v}, {cards[v]}, std::move(t));
   }
+  if ((*home_)[v] == no_clique_)
+    throw QueryError("variable id " + std::to_string(v) + " is not in this junction tree (it was built for other targets)");
   if (marginal_offset_) {
     const double* m = marginal_values_.data() + (*marginal_offset_)[v];
     return Factor({v}, {cards[v]}, std::vector<double>(m, m + cards[v]));

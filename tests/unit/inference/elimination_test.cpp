@@ -102,8 +102,11 @@ TEST(Elimination, SumProductStageGivesTheEvidenceProbability) {
     const Factor rest = detail::eliminate<detail::SumProduct>(pool, order, bn.size());
     EXPECT_EQ(rest.arity(), 0u);
     const double pe = oracle.probability_of_evidence(e);
-    if (pe == 0.0) EXPECT_EQ(rest.values()[0], 0.0);
-    else EXPECT_NEAR(std::log(rest.values()[0]) + pool.log_scale, std::log(pe), 1e-11);
+    if (pe == 0.0) {
+      EXPECT_EQ(rest.values()[0], 0.0);
+    } else {
+      EXPECT_NEAR(std::log(rest.values()[0]) + pool.log_scale, std::log(pe), 1e-11);
+    }
   }
 }
 

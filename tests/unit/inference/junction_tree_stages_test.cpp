@@ -36,7 +36,9 @@ void expect_running_intersection(const CliqueForest& t, std::size_t n, const std
       if (in && t.parent[c] < k && std::binary_search(t.cliques[t.parent[c]].begin(), t.cliques[t.parent[c]].end(), v))
         ++edges;
     }
-    if (holding > 0) EXPECT_EQ(holding, edges + 1) << what << ": cliques holding variable " << v << " are not connected";
+    if (holding > 0) {
+      EXPECT_EQ(holding, edges + 1) << what << ": cliques holding variable " << v << " are not connected";
+    }
   }
 }
 
@@ -94,7 +96,9 @@ void check_stages(const VariableSet& vars, const std::vector<Factor>& factors, s
   expect_running_intersection(tree, n, what);
   for (std::size_t a = 0; a < tree.cliques.size(); ++a)
     for (std::size_t b = 0; b < tree.cliques.size(); ++b)
-      if (a != b) EXPECT_FALSE(subset(tree.cliques[a], tree.cliques[b])) << what << ": clique " << a << " is inside " << b;
+      if (a != b) {
+        EXPECT_FALSE(subset(tree.cliques[a], tree.cliques[b])) << what << ": clique " << a << " is inside " << b;
+      }
   // Merging loses nothing: every elimination clique lies inside the clique it went to.
   ASSERT_EQ(tree.of_step.size(), raw.cliques.size());
   for (std::size_t i = 0; i < raw.cliques.size(); ++i) EXPECT_TRUE(subset(raw.cliques[i], tree.cliques[tree.of_step[i]])) << what;

@@ -95,7 +95,9 @@ TEST(Relevance, BarrenMaskIsTheAncestralSetAndContainsTheRequisiteSet) {
     EXPECT_EQ(barren.factors, ancestors(bn, roots));
     const auto req = relevance(bn, targets, observed, RelevanceRule::requisite);
     for (VariableId v = 0; v < bn.size(); ++v)
-      if (req[v]) EXPECT_TRUE(barren[v]) << "requisite CPT " << v << " is not an ancestor of the query";
+      if (req[v]) {
+        EXPECT_TRUE(barren[v]) << "requisite CPT " << v << " is not an ancestor of the query";
+      }
   }
 }
 
@@ -103,7 +105,7 @@ TEST(Relevance, BarrenMaskIsTheAncestralSetAndContainsTheRequisiteSet) {
 // per otherwise uncovered variable so the builder accepts it).
 MarkovNetwork restricted(const MarkovNetwork& mn, const std::vector<bool>& keep) {
   MarkovNetworkBuilder b("restricted");
-  for (const auto& v : mn.variables()) b.add_variable(v.name, v.states);
+  for (VariableId v = 0; v < mn.size(); ++v) b.add_variable(mn.variable(v).name, mn.variable(v).states);
   std::vector<bool> covered(mn.size(), false);
   for (std::size_t f = 0; f < mn.factors().size(); ++f) {
     if (!keep[f]) continue;
