@@ -1,10 +1,13 @@
 #include <pgm/core/error.hpp>
+#include <pgm/inference/detail/elimination.hpp>
+#include <pgm/inference/detail/junction_tree_stages.hpp>
 #include <pgm/inference/junction_tree.hpp>
 #include <pgm/inference/variable_elimination.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <sstream>
 
@@ -81,6 +84,164 @@ void multiply_runs(double* t, std::size_t size, const double* s, const std::uint
 
 }  // namespace
 
+namespace detail {
+
+CliqueForest tree_from_order(const EliminationOrder& order, std::size_t num_variables) {
+  const auto& elim = order.order();
+  std::vector<std::size_t> pos(num_variables, num_variables);
+  for (std::size_t i = 0; i < elim.size(); ++i) pos[elim[i]] = i;
+  CliqueForest tree;
+  tree.cliques = order.cliques();
+  const std::size_t m = tree.cliques.size();
+  tree.parent.assign(m, m);
+  tree.of_step.resize(m);
+  for (std::size_t i = 0; i < m; ++i) {
+    std::size_t best = m;
+    for (VariableId u : tree.cliques[i])
+      if (pos[u] > i && (best == m || pos[u] < best)) best = pos[u];
+    tree.parent[i] = best;
+    tree.of_step[i] = i;
+  }
+  return tree;
+}
+
+CliqueForest merge_non_maximal(CliqueForest tree) {
+  // A merged-away clique's representative is the child that took its place, and that child's
+  // parent becomes its own. Cliques are visited in order (children first in an elimination tree),
+  // so every child of a clique is settled before the clique itself.
+  const auto& ec = tree.cliques;
+  const std::size_t m = ec.size();
+  std::vector<std::size_t> par = std::move(tree.parent);
+  std::vector<std::size_t> rep(m);
+  for (std::size_t i = 0; i < m; ++i) rep[i] = i;
+  std::vector<bool> keep(m, true);
+  auto find = [&](std::size_t x) {
+    while (x != m && !keep[x]) x = rep[x];
+    return x;
+  };
+  for (std::size_t i = 0; i < m; ++i) {
+    if (!keep[i]) continue;
+    for (;;) {
+      const std::size_t p = find(par[i]);
+      par[i] = p;
+      if (p == m) break;
+      if (ec[p].size() <= ec[i].size() && std::includes(ec[i].begin(), ec[i].end(), ec[p].begin(), ec[p].end())) {
+        keep[p] = false;
+        rep[p] = i;
+        par[i] = par[p];
+        continue;
+      }
+      break;
+    }
+  }
+  std::vector<std::size_t> index(m, m);
+  CliqueForest out;
+  for (std::size_t i = 0; i < m; ++i)
+    if (keep[i]) {
+      index[i] = out.cliques.size();
+      out.cliques.push_back(std::move(tree.cliques[i]));
+    }
+  const std::size_t k = out.cliques.size();
+  out.parent.assign(k, k);
+  for (std::size_t i = 0; i < m; ++i) {
+    if (!keep[i]) continue;
+    const std::size_t p = find(par[i]);
+    out.parent[index[i]] = p == m ? k : index[p];
+  }
+  out.of_step.resize(tree.of_step.size());
+  for (std::size_t s = 0; s < tree.of_step.size(); ++s) {
+    const std::size_t c = tree.of_step[s];
+    out.of_step[s] = c < m ? index[find(c)] : k;
+  }
+  return out;
+}
+
+RootedForest root_forest(const CliqueForest& tree) {
+  const std::size_t k = tree.cliques.size();
+  RootedForest out;
+  // Post-order (children before parents) by an explicit depth-first walk from the roots.
+  std::vector<std::vector<std::size_t>> children(k);
+  std::vector<std::size_t> roots;
+  for (std::size_t i = 0; i < k; ++i) {
+    if (tree.parent[i] == k) roots.push_back(i);
+    else children[tree.parent[i]].push_back(i);
+  }
+  out.postorder.reserve(k);
+  std::vector<std::pair<std::size_t, bool>> stack;
+  for (std::size_t r : roots) stack.emplace_back(r, false);
+  while (!stack.empty()) {
+    auto [c, expanded] = stack.back();
+    stack.pop_back();
+    if (expanded) {
+      out.postorder.push_back(c);
+      continue;
+    }
+    stack.emplace_back(c, true);
+    for (std::size_t ch : children[c]) stack.emplace_back(ch, false);
+  }
+  if (out.postorder.size() != k) throw Error("internal error: junction tree is not a forest");
+  out.separators.assign(k, {});
+  out.drop_up.assign(k, {});
+  out.drop_down.assign(k, {});
+  for (std::size_t i = 0; i < k; ++i) {
+    if (tree.parent[i] == k) continue;
+    const auto& a = tree.cliques[i];
+    const auto& b = tree.cliques[tree.parent[i]];
+    auto& sep = out.separators[i];
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(sep));
+    std::set_difference(a.begin(), a.end(), sep.begin(), sep.end(), std::back_inserter(out.drop_up[i]));
+    std::set_difference(b.begin(), b.end(), sep.begin(), sep.end(), std::back_inserter(out.drop_down[i]));
+  }
+  return out;
+}
+
+TreeSize measure(const CliqueForest& tree, const RootedForest& rooted, std::span<const std::size_t> cards) {
+  TreeSize size;
+  for (std::size_t i = 0; i < tree.cliques.size(); ++i) {
+    double s = 1;
+    for (VariableId v : tree.cliques[i]) s *= static_cast<double>(cards[v]);
+    size.entries += s;
+    double sep = 1;
+    for (VariableId v : rooted.separators[i]) sep *= static_cast<double>(cards[v]);
+    size.bytes += 8.0 * (2 * s + 2 * sep);
+    size.treewidth = std::max(size.treewidth, tree.cliques[i].size() - 1);
+  }
+  return size;
+}
+
+void check_memory(const TreeSize& size, std::size_t max_memory_bytes) {
+  if (size.bytes <= static_cast<double>(max_memory_bytes)) return;
+  std::ostringstream os;
+  os.precision(3);
+  os << "the junction tree needs " << size.bytes / (1 << 20) << " MiB of tables (treewidth " << size.treewidth << ", "
+     << size.entries << " clique entries), over the limit of " << static_cast<double>(max_memory_bytes) / (1 << 20)
+     << " MiB; raise the memory limit, or use variable elimination for single queries";
+  throw LimitError(os.str());
+}
+
+std::vector<std::size_t> place_factors(std::span<const std::vector<VariableId>> scopes, const EliminationOrder& order,
+                                       const CliqueForest& tree, std::size_t num_variables) {
+  const auto& elim = order.order();
+  std::vector<std::size_t> pos(num_variables, num_variables);
+  for (std::size_t i = 0; i < elim.size(); ++i) pos[elim[i]] = i;
+  const std::size_t k = tree.cliques.size();
+  std::vector<std::size_t> at(scopes.size(), k);
+  for (std::size_t fi = 0; fi < scopes.size(); ++fi) {
+    if (scopes[fi].empty()) continue;
+    VariableId first = scopes[fi][0];
+    for (VariableId v : scopes[fi])
+      if (pos[v] < pos[first]) first = v;
+    const std::size_t c = tree.of_step[pos[first]];
+    // After merging the clique is a superset of the elimination clique; verify.
+    if (!std::includes(tree.cliques[c].begin(), tree.cliques[c].end(), scopes[fi].begin(), scopes[fi].end()))
+      throw Error("internal error: factor scope not inside its junction-tree clique");
+    at[fi] = c;
+  }
+  return at;
+}
+
+}  // namespace detail
+
 // Flat calibration data for small trees: one buffer of all clique tables, and per tree edge the
 // index maps from clique entries to separator entries, so a message is a scatter-add and an update
 // a gather-multiply with no per-call set-up. Built once per tree; read-only afterwards.
@@ -153,6 +314,58 @@ JunctionTree::JunctionTree(const MarkovNetwork& mn, std::span<const VariableId> 
   build_tables();
 }
 
+JunctionTree::JunctionTree(const BayesianNetwork& bn, std::span<const VariableId> targets,
+                           std::span<const VariableId> observed, JunctionTreeOptions options)
+    : variables_(&bn.variables()), factors_(&bn.cpts()), options_(options), bayesian_(true) {
+  check_pattern(observed);
+  restrict_to(relevance(bn, targets, pattern_, RelevanceRule::barren), targets);
+  build_structure(nullptr, 0);
+  build_tables();
+}
+
+JunctionTree::JunctionTree(const MarkovNetwork& mn, std::span<const VariableId> targets,
+                           std::span<const VariableId> observed, JunctionTreeOptions options)
+    : variables_(&mn.variables()), factors_(&mn.factors()), options_(options) {
+  check_pattern(observed);
+  restrict_to(relevance(mn, targets, pattern_), targets);
+  build_structure(nullptr, 0);
+  build_tables();
+}
+
+void JunctionTree::restrict_to(const Relevance& relevant, std::span<const VariableId> targets) {
+  if (targets.empty()) throw QueryError("a junction tree for targets needs at least one target variable");
+  active_count_ = relevant.count;
+  if (relevant.everything()) return;  // nothing to drop: the plain pattern tree
+  active_ = relevant.factors;
+  for (VariableId t : targets)
+    if (!in_pattern_[t] && !relevant.variables[t]) extra_variables_.push_back(t);
+  std::sort(extra_variables_.begin(), extra_variables_.end());
+  extra_variables_.erase(std::unique(extra_variables_.begin(), extra_variables_.end()), extra_variables_.end());
+}
+
+double JunctionTree::rest_log_partition(const Evidence& evidence) const {
+  const VariableSet& vars = *variables_;
+  Relevance rest;
+  rest.factors.resize(active_.size());
+  for (std::size_t f = 0; f < active_.size(); ++f) rest.factors[f] = !active_[f];
+  rest.count = active_.size() - active_count_;
+  detail::Pool pool = detail::reduced_pool(*factors_, rest, evidence);
+  // Free variables the tree does not hold and no left-out factor mentions multiply Z by their
+  // number of states, as in variable elimination.
+  std::vector<bool> mentioned(vars.size(), false);
+  for (const auto& [v, s] : evidence) mentioned[v] = true;
+  for (VariableId v = 0; v < vars.size(); ++v) mentioned[v] = mentioned[v] || (*home_)[v] < cliques_.size();
+  for (const auto& f : pool.factors)
+    for (VariableId v : f.variables()) mentioned[v] = true;
+  for (VariableId v = 0; v < vars.size(); ++v)
+    if (!mentioned[v]) pool.log_scale += std::log(static_cast<double>(vars[v].cardinality()));
+  const auto order = detail::pool_order(pool, vars.cardinalities(), {}, options_.heuristic);
+  const Factor z = detail::eliminate<detail::SumProduct>(pool, order, vars.size());
+  const double total = z.sum();
+  if (!(total > 0.0)) return -std::numeric_limits<double>::infinity();
+  return std::log(total) + pool.log_scale;
+}
+
 JunctionTree::JunctionTree(const VariableSet& vars, const std::vector<Factor>& factors, std::vector<VariableId> pattern,
                            JunctionTreeOptions options, const EliminationOrder* full_order, double max_entries,
                            bool thorough, bool bayesian)
@@ -174,28 +387,17 @@ void JunctionTree::check_pattern(std::span<const VariableId> observed) {
   std::sort(pattern_.begin(), pattern_.end());
 }
 
-bool JunctionTree::build_structure(const EliminationOrder* full_order, double max_entries, bool thorough) {
-  const VariableSet& vars = *variables_;
-  const std::vector<Factor>& factors = *factors_;
-  const std::size_t n = vars.size();
-  if (in_pattern_.size() != n) in_pattern_.assign(n, false);
-  // Observed variables leave every scope: they are neither eliminated nor in any clique.
-  std::vector<std::vector<VariableId>> scopes;
-  scopes.reserve(factors.size());
-  for (const auto& f : factors) {
-    auto& s = scopes.emplace_back();
-    for (VariableId v : f.variables())
-      if (!in_pattern_[v]) s.push_back(v);
-  }
-  std::vector<VariableId> all;
-  all.reserve(n);
-  for (VariableId v = 0; v < n; ++v)
-    if (!in_pattern_[v]) all.push_back(v);
-  const auto cards = vars.cardinalities();
+// Stage "order": a greedy order (with restarts when its tables are large), or for a pattern met in
+// calibration the evidence-free tree's order restricted to the unobserved variables.
+EliminationOrder JunctionTree::choose_order(std::span<const std::vector<VariableId>> scopes,
+                                            std::span<const VariableId> all, const EliminationOrder* full_order,
+                                            bool thorough) const {
+  const auto cards = variables_->cardinalities();
+  EliminationOrder order;
   if (full_order == nullptr) {
-    order_ = EliminationOrder::find(scopes, cards, all, options_.heuristic);
-    if (order_.total_cost() > double(1 << 20) && options_.triangulation_restarts.effort > 0)
-      order_ = EliminationOrder::improve_with_restarts(std::move(order_), scopes, cards, all,
+    order = EliminationOrder::find(scopes, cards, all, options_.heuristic);
+    if (order.total_cost() > double(1 << 20) && options_.triangulation_restarts.effort > 0)
+      order = EliminationOrder::improve_with_restarts(std::move(order), scopes, cards, all,
                                                        options_.triangulation_restarts, options_.seed);
   } else {
     // For a pattern met during calibration: the evidence-free tree's order without the observed
@@ -206,146 +408,65 @@ bool JunctionTree::build_structure(const EliminationOrder* full_order, double ma
     restricted.reserve(all.size());
     for (VariableId v : full_order->order())
       if (!in_pattern_[v]) restricted.push_back(v);
-    order_ = EliminationOrder::evaluate(scopes, cards, std::move(restricted), options_.heuristic);
+    order = EliminationOrder::evaluate(scopes, cards, std::move(restricted), options_.heuristic);
     // A fresh greedy search costs several passes like evaluate()'s over the elimination cliques'
     // variable pairs: for a single use it pays only on small models with large tables (barley,
     // mildew, water; not munin or pigs, measured); for a repeated pattern the build is shared.
     double work = 0;
-    for (const auto& c : order_.cliques()) work += static_cast<double>(c.size() * c.size());
-    if (thorough || order_.total_cost() > 2000.0 * work) {
+    for (const auto& c : order.cliques()) work += static_cast<double>(c.size() * c.size());
+    if (thorough || order.total_cost() > 2000.0 * work) {
       EliminationOrder fresh = EliminationOrder::find(scopes, cards, all, options_.heuristic);
-      if (fresh.total_cost() < order_.total_cost()) order_ = std::move(fresh);
+      if (fresh.total_cost() < order.total_cost()) order = std::move(fresh);
     }
   }
+  return order;
+}
 
-  // Elimination cliques form a tree: the clique of v hangs under the clique of the first variable
-  // of C(v) \ {v} eliminated after v. Non-maximal cliques are then merged into a superset neighbour.
-  const auto& elim = order_.order();
-  std::vector<std::size_t> pos(n, n);
-  for (std::size_t i = 0; i < elim.size(); ++i) pos[elim[i]] = i;
-  const auto& ec = order_.cliques();
-  const std::size_t m = ec.size();
-  std::vector<std::size_t> par(m, m);
-  for (std::size_t i = 0; i < m; ++i) {
-    std::size_t best = m;
-    for (VariableId u : ec[i])
-      if (pos[u] > i && (best == m || pos[u] < best)) best = pos[u];
-    par[i] = best;
-  }
-  // Merge: C(i) \ {v_i} ⊆ C(parent), so a parent is non-maximal exactly when it equals that set, i.e.
-  // is contained in its child. Then the child takes the parent's place (and its other children),
-  // and is compared again with its new parent. Cliques are visited in elimination order, so every
-  // child of a clique is settled before the clique itself.
-  std::vector<std::size_t> rep(m);
-  for (std::size_t i = 0; i < m; ++i) rep[i] = i;
-  std::vector<bool> keep(m, true);
-  auto find = [&](std::size_t x) {
-    while (x != m && !keep[x]) x = rep[x];
-    return x;
-  };
-  for (std::size_t i = 0; i < m; ++i) {
-    if (!keep[i]) continue;
-    for (;;) {
-      const std::size_t p = find(par[i]);
-      par[i] = p;
-      if (p == m) break;
-      if (ec[p].size() <= ec[i].size() && std::includes(ec[i].begin(), ec[i].end(), ec[p].begin(), ec[p].end())) {
-        keep[p] = false;
-        rep[p] = i;
-        par[i] = par[p];
-        continue;
-      }
-      break;
-    }
-  }
-  std::vector<std::size_t> index(m, m);
-  cliques_.clear();
-  for (std::size_t i = 0; i < m; ++i)
-    if (keep[i]) {
-      index[i] = cliques_.size();
-      cliques_.push_back(ec[i]);
-    }
-  parent_.assign(cliques_.size(), cliques_.size());
-  for (std::size_t i = 0; i < m; ++i) {
-    if (!keep[i]) continue;
-    const std::size_t p = find(par[i]);
-    parent_[index[i]] = p == m ? cliques_.size() : index[p];
-  }
-  // Post-order (children before parents) by an explicit depth-first walk from the roots.
-  const std::size_t k = cliques_.size();
-  std::vector<std::vector<std::size_t>> children(k);
-  std::vector<std::size_t> roots;
-  for (std::size_t i = 0; i < k; ++i) {
-    if (parent_[i] == k) roots.push_back(i);
-    else children[parent_[i]].push_back(i);
-  }
-  postorder_.clear();
-  std::vector<std::pair<std::size_t, bool>> stack;
-  for (std::size_t r : roots) stack.emplace_back(r, false);
-  while (!stack.empty()) {
-    auto [c, expanded] = stack.back();
-    stack.pop_back();
-    if (expanded) {
-      postorder_.push_back(c);
-      continue;
-    }
-    stack.emplace_back(c, true);
-    for (std::size_t ch : children[c]) stack.emplace_back(ch, false);
-  }
-  if (postorder_.size() != k) throw Error("internal error: junction tree is not a forest");
-
-  separators_.assign(k, {});
-  drop_up_.assign(k, {});
-  drop_down_.assign(k, {});
-  for (std::size_t i = 0; i < k; ++i) {
-    if (parent_[i] == k) continue;
-    const auto& a = cliques_[i];
-    const auto& b = cliques_[parent_[i]];
-    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(separators_[i]));
-    std::set_difference(a.begin(), a.end(), separators_[i].begin(), separators_[i].end(), std::back_inserter(drop_up_[i]));
-    std::set_difference(b.begin(), b.end(), separators_[i].begin(), separators_[i].end(), std::back_inserter(drop_down_[i]));
-  }
-
-  // Sizes and the memory check, before any table is allocated.
-  double entries = 0, bytes = 0;
-  treewidth_ = 0;
-  for (std::size_t i = 0; i < k; ++i) {
-    double s = 1;
-    for (VariableId v : cliques_[i]) s *= static_cast<double>(cards[v]);
-    entries += s;
-    double sep = 1;
-    for (VariableId v : separators_[i]) sep *= static_cast<double>(cards[v]);
-    // Initial + calibrated clique tables, plus two separator tables.
-    bytes += 8.0 * (2 * s + 2 * sep);
-    treewidth_ = std::max(treewidth_, cliques_[i].size() - 1);
-  }
-  total_size_ = entries < 1.8e19 ? static_cast<std::size_t>(entries) : static_cast<std::size_t>(-1);
-  if (max_entries > 0 && entries > max_entries) return false;
-  if (bytes > static_cast<double>(options_.max_memory_bytes)) {
-    std::ostringstream os;
-    os.precision(3);
-    os << "the junction tree needs " << bytes / (1 << 20) << " MiB of tables (treewidth " << treewidth_ << ", "
-       << entries << " clique entries), over the limit of " << static_cast<double>(options_.max_memory_bytes) / (1 << 20)
-       << " MiB; raise the memory limit, or use variable elimination for single queries";
-    throw LimitError(os.str());
-  }
-  table_bytes_ = static_cast<std::size_t>(bytes);
-
-  // Each factor goes to the clique of its first-eliminated variable (which contains its scope),
-  // mapped through absorption; factors inside the pattern (or of empty scope) to none.
-  factor_clique_.assign(factors.size(), k);
+bool JunctionTree::build_structure(const EliminationOrder* full_order, double max_entries, bool thorough) {
+  const VariableSet& vars = *variables_;
+  const std::vector<Factor>& factors = *factors_;
+  const std::size_t n = vars.size();
+  if (in_pattern_.size() != n) in_pattern_.assign(n, false);
+  // Observed variables leave every scope: they are neither eliminated nor in any clique.
+  std::vector<std::vector<VariableId>> scopes;
+  scopes.reserve(factors.size());
+  std::vector<bool> held(active_.empty() ? 0 : n, false);  // trees for targets: the variables kept
   for (std::size_t fi = 0; fi < factors.size(); ++fi) {
-    if (scopes[fi].empty()) continue;
-    VariableId first = scopes[fi][0];
-    for (VariableId v : scopes[fi])
-      if (pos[v] < pos[first]) first = v;
-    const std::size_t c = index[find(pos[first])];
-    // After absorption the target clique is a superset of the original; verify.
-    if (!std::includes(cliques_[c].begin(), cliques_[c].end(), scopes[fi].begin(), scopes[fi].end()))
-      throw Error("internal error: factor scope not inside its junction-tree clique");
-    factor_clique_[fi] = c;
+    auto& s = scopes.emplace_back();
+    if (!active(fi)) continue;
+    for (VariableId v : factors[fi].variables())
+      if (!in_pattern_[v]) s.push_back(v);
+    if (!held.empty())
+      for (VariableId v : s) held[v] = true;
   }
-  return true;
+  for (VariableId v : extra_variables_) held[v] = true;
+  std::vector<VariableId> all;
+  all.reserve(n);
+  for (VariableId v = 0; v < n; ++v)
+    if (!in_pattern_[v] && (held.empty() || held[v])) all.push_back(v);
+  const auto cards = vars.cardinalities();
+  order_ = choose_order(scopes, all, full_order, thorough);
+
+  // The tree from the order, non-maximal cliques merged, rooted; sized and checked before any
+  // table is allocated; then each factor placed in a clique holding its scope.
+  detail::CliqueForest tree = detail::merge_non_maximal(detail::tree_from_order(order_, n));
+  detail::RootedForest rooted = detail::root_forest(tree);
+  const detail::TreeSize size = detail::measure(tree, rooted, cards);
+  treewidth_ = size.treewidth;
+  total_size_ = size.entries < 1.8e19 ? static_cast<std::size_t>(size.entries) : static_cast<std::size_t>(-1);
+  const bool fits = !(max_entries > 0 && size.entries > max_entries);
+  if (fits) {
+    detail::check_memory(size, options_.max_memory_bytes);
+    table_bytes_ = static_cast<std::size_t>(size.bytes);
+    factor_clique_ = detail::place_factors(scopes, order_, tree, n);
+  }
+  cliques_ = std::move(tree.cliques);
+  parent_ = std::move(tree.parent);
+  postorder_ = std::move(rooted.postorder);
+  separators_ = std::move(rooted.separators);
+  drop_up_ = std::move(rooted.drop_up);
+  drop_down_ = std::move(rooted.drop_down);
+  return fits;
 }
 
 void JunctionTree::build_tables() {
@@ -360,6 +481,7 @@ void JunctionTree::build_tables() {
   constant_evidence_factors_.clear();
   log_constant_ = 0.0;
   for (std::size_t fi = 0; fi < factors.size(); ++fi) {
+    if (!active(fi)) continue;
     const Factor& f = factors[fi];
     if (f.arity() == 0) {
       // A constant factor belongs to no clique but still scales P(e) (or Z); zero makes it zero.
@@ -415,7 +537,7 @@ void JunctionTree::build_tables() {
       if ((*home)[v] == k || initial_[i].size() < initial_[(*home)[v]].size()) (*home)[v] = i;
   home_ = home;
   cardinalities_ = std::make_shared<const std::vector<std::size_t>>(vars.cardinalities());
-  if (pattern_.empty() && options_.specialise_evidence) cache_ = std::make_shared<Cache>();
+  if (pattern_.empty() && options_.specialise_evidence && active_.empty()) cache_ = std::make_shared<Cache>();
 
   // Small trees calibrate on flat arrays with index maps (Flat): on tables of a few hundred entries
   // the strided walks' set-up, the reduced factors' allocations and per-message scratch vectors
@@ -622,6 +744,22 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
     if (!find_observed(evidence, v))
       throw QueryError("this junction tree was built for evidence on '" + vars[v].name +
                        "', and the evidence given does not observe it");
+  if (!active_.empty()) {
+    const std::size_t k = cliques_.size();
+    if (bayesian_)
+      for (const auto& [v, s] : evidence)
+        if (!in_pattern_[v] && (*home_)[v] == k)
+          throw QueryError("this junction tree was built for other targets: evidence on '" + vars[v].name +
+                           "' needs a tree that includes it");
+    CalibratedJunctionTree c = calibrate_checked(evidence);
+    if (!bayesian_) {
+      const double rest = rest_log_partition(evidence);
+      if (std::isinf(rest) && rest < 0) throw_zero(vars, evidence);
+      c.log_probability_of_evidence_ += rest;
+      c.probability_of_evidence_ = std::exp(c.log_probability_of_evidence_);
+    }
+    return c;
+  }
   if (const auto t = lookup(evidence)) return t->calibrate_checked(evidence);
   return calibrate_checked(evidence);
 }
@@ -670,6 +808,7 @@ CalibratedJunctionTree JunctionTree::calibrate_checked(const Evidence& evidence)
   if (std::isinf(log_constant_) && log_constant_ < 0) throw_zero_constant(vars, evidence);
   CalibratedJunctionTree out;
   out.home_ = home_;
+  out.no_clique_ = k;
   out.evidence_ = evidence;
   out.cardinalities_ = cardinalities_;
   double log_z = log_constant_;
@@ -797,7 +936,7 @@ CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence, co
     }
   }
   for (const auto& [v, s] : evidence) {
-    if (in_pattern_[v]) continue;
+    if (in_pattern_[v] || home[v] == k) continue;  // not held: a tree for targets left it out
     const std::size_t h = home[v];
     double* t = psi + fl.off[h];
     const std::size_t stride = fl.home_stride[v];
@@ -857,6 +996,8 @@ CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence, co
     multiply_runs(psi + fl.off[c], fl.size[c], f, fl.cmap.data() + fl.cmap_off[c], fl.crun[c]);
   }
   CalibratedJunctionTree out;
+  out.home_ = home_;
+  out.no_clique_ = k;
   out.evidence_ = evidence;
   out.cardinalities_ = cardinalities_;
   out.marginal_offset_ = fl.marginal_offset;
@@ -891,6 +1032,8 @@ Factor CalibratedJunctionTree::marginal(VariableId v) const {
     t[o->second] = 1.0;
     return Factor({v}, {cards[v]}, std::move(t));
   }
+  if ((*home_)[v] == no_clique_)
+    throw QueryError("variable id " + std::to_string(v) + " is not in this junction tree (it was built for other targets)");
   if (marginal_offset_) {
     const double* m = marginal_values_.data() + (*marginal_offset_)[v];
     return Factor({v}, {cards[v]}, std::vector<double>(m, m + cards[v]));

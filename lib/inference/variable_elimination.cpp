@@ -1,5 +1,5 @@
 #include <pgm/core/error.hpp>
-#include <pgm/independence/d_separation.hpp>
+#include <pgm/inference/detail/elimination.hpp>
 #include <pgm/inference/variable_elimination.hpp>
 
 #include <algorithm>
@@ -90,135 +90,41 @@ VariableElimination::VariableElimination(const BayesianNetwork& bn, VariableElim
 VariableElimination::VariableElimination(const MarkovNetwork& mn, VariableEliminationOptions options)
     : variables_(&mn.variables()), factors_(&mn.factors()), options_(options) {}
 
+Relevance VariableElimination::relevant(std::span<const VariableId> keep, const Evidence& evidence,
+                                        bool posterior_only) const {
+  const std::vector<VariableId> observed = observed_ids(evidence);
+  // Markov networks: P(e) is the partition function of the whole reduced model, so every factor
+  // counts. Bayesian networks: barren nodes never matter; with evidence, the posterior alone needs
+  // only the requisite CPTs (its P(e) is computed apart).
+  if (!bn_) return everything(*variables_, *factors_);
+  if (posterior_only) return relevance(*bn_, keep, observed, RelevanceRule::requisite);
+  return relevance(*bn_, keep, observed, options_.prune_barren ? RelevanceRule::barren : RelevanceRule::none);
+}
+
 std::pair<Factor, double> VariableElimination::eliminate(std::span<const VariableId> keep, const Evidence& evidence,
-                                                         const std::vector<bool>* only) const {
+                                                         const Relevance& relevant) const {
   const VariableSet& vars = *variables_;
-  // Relevance: in a Bayesian network, a node that is neither an ancestor of a query nor of an
-  // evidence variable is barren — its CPT sums to one over it and can be dropped unseen.
-  std::vector<const Factor*> relevant;
-  relevant.reserve(factors_->size());
-  if (bn_ && only) {
-    for (VariableId v = 0; v < vars.size(); ++v)
-      if ((*only)[v]) relevant.push_back(&(*factors_)[v]);
-  } else if (bn_ && options_.prune_barren) {
-    std::vector<VariableId> roots(keep.begin(), keep.end());
-    for (const auto& [v, s] : evidence) roots.push_back(v);
-    const auto mask = bn_->graph().ancestral_mask(roots);
-    for (VariableId v = 0; v < vars.size(); ++v)
-      if (mask[v]) relevant.push_back(&(*factors_)[v]);
-  } else {
-    for (const auto& f : *factors_) relevant.push_back(&f);
-  }
-
-  // Every table entering the pool is scaled to a largest entry of 1, the scale kept in log space
-  // (as the junction tree does), and constants are folded into that scale: so 400 observed roots of
-  // probability 0.1 give log P(e) = 400 ln 0.1 rather than an underflow to zero, and 600 factors
-  // with large sums give ln Z rather than an overflow. Only a true zero stays zero.
-  std::vector<Factor> pool;
-  pool.reserve(relevant.size());
-  double log_scale = 0.0;
-  for (const Factor* f : relevant) {
-    Factor r = reduce(*f, evidence);
-    if (settle(r, log_scale)) pool.push_back(std::move(r));
-  }
-
-  std::vector<bool> is_keep(vars.size(), false);
-  for (VariableId v : keep) is_keep[v] = true;
-  std::vector<bool> in_scope(vars.size(), false);
-  std::vector<std::vector<VariableId>> scopes;
-  scopes.reserve(pool.size());
-  for (const auto& f : pool) {
-    scopes.push_back(f.variables());
-    for (VariableId v : f.variables()) in_scope[v] = true;
-  }
-  std::vector<VariableId> to_eliminate;
-  for (VariableId v = 0; v < vars.size(); ++v)
-    if (in_scope[v] && !is_keep[v]) to_eliminate.push_back(v);
-
+  detail::Pool pool = detail::reduced_pool(*factors_, relevant, evidence);
   // In a Markov network, a free variable in no factor multiplies Z by its number of states.
-  if (!bn_)
+  if (!bn_) {
+    std::vector<bool> mentioned(vars.size(), false);
+    for (VariableId v : keep) mentioned[v] = true;
+    for (const auto& [v, s] : evidence) mentioned[v] = true;
+    for (const auto& f : pool.factors)
+      for (VariableId v : f.variables()) mentioned[v] = true;
     for (VariableId v = 0; v < vars.size(); ++v)
-      if (!in_scope[v] && !is_keep[v] && !observed(evidence, v)) log_scale += std::log(static_cast<double>(vars[v].cardinality()));
-
-  const auto cards = vars.cardinalities();
-  const EliminationOrder order = EliminationOrder::find(scopes, cards, to_eliminate, options_.heuristic);
+      if (!mentioned[v]) pool.log_scale += std::log(static_cast<double>(vars[v].cardinality()));
+  }
+  const EliminationOrder order = detail::pool_order(pool, vars.cardinalities(), keep, options_.heuristic);
   // The largest table a bucket forms is its elimination clique: refuse before allocating any.
   check_memory(order, keep);
-
-  // Bucket elimination with factors indexed by variable; removed factors are tombstoned.
-  std::vector<std::vector<std::size_t>> by_var(vars.size());
-  std::vector<bool> alive(pool.size(), true);
-  for (std::size_t i = 0; i < pool.size(); ++i)
-    for (VariableId v : pool[i].variables()) by_var[v].push_back(i);
-
-  std::vector<Factor> bucket;
-  for (VariableId v : order.order()) {
-    bucket.clear();
-    for (std::size_t i : by_var[v])
-      if (alive[i]) {
-        bucket.push_back(std::move(pool[i]));
-        alive[i] = false;
-      }
-    if (bucket.empty()) continue;
-    Factor product = multiply_all(bucket);
-    // Each input has largest entry 1, so an all-zero product of several is either a true zero or
-    // an underflow of entries whose maxima sit in different places: redo it rescaling as it goes.
-    if (bucket.size() > 1 && !(product.max() > 0.0)) product = scaled_product(bucket, log_scale);
-    Factor msg = sum_out(product, v);
-    if (!settle(msg, log_scale)) continue;
-    const std::size_t idx = pool.size();
-    for (VariableId u : msg.variables()) by_var[u].push_back(idx);
-    pool.push_back(std::move(msg));
-    alive.push_back(true);
-  }
-  std::vector<Factor> rest;
-  for (std::size_t i = 0; i < pool.size(); ++i)
-    if (alive[i]) rest.push_back(std::move(pool[i]));
-  Factor result = scaled_product(rest, log_scale);
+  Factor result = detail::eliminate<detail::SumProduct>(pool, order, vars.size());
   // Free targets that no factor mentions (possible in Markov networks) are uniform there.
   std::vector<VariableId> missing;
   for (VariableId v : keep)
     if (!result.contains(v)) missing.push_back(v);
   if (!missing.empty()) result = multiply(result, Factor::constant(vars, missing, 1.0));
-  return {std::move(result), log_scale};
-}
-
-bool VariableElimination::settle(Factor& f, double& log_scale) {
-  const double m = f.max();
-  if (!(m > 0.0) || !std::isfinite(m)) return true;  // zeros stay (a true zero); non-finite is reported later
-  if (f.arity() == 0) {
-    log_scale += std::log(m);
-    return false;
-  }
-  if (m != 1.0) {
-    const double s = 1.0 / m;
-    if (std::isfinite(s)) {
-      for (double& x : f.mutable_values()) x *= s;
-    } else {  // m is subnormal: 1/m overflows, divide instead
-      for (double& x : f.mutable_values()) x /= m;
-    }
-    log_scale += std::log(m);
-  }
-  return true;
-}
-
-Factor VariableElimination::scaled_product(std::span<const Factor> factors, double& log_scale) {
-  // Smallest first, so the early products stay small.
-  std::vector<const Factor*> order;
-  order.reserve(factors.size());
-  for (const auto& f : factors) order.push_back(&f);
-  std::stable_sort(order.begin(), order.end(), [](const Factor* a, const Factor* b) { return a->size() < b->size(); });
-  Factor result;
-  for (const Factor* f : order) {
-    result = multiply(result, *f);
-    const double m = result.max();
-    if (!(m > 0.0)) return result;  // a true zero
-    if (result.arity() > 0 && std::isfinite(m) && m != 1.0) {
-      for (double& x : result.mutable_values()) x /= m;
-      log_scale += std::log(m);
-    }
-  }
-  return result;
+  return {std::move(result), pool.log_scale};
 }
 
 void VariableElimination::check_memory(const EliminationOrder& order, std::span<const VariableId> keep) const {
@@ -272,17 +178,14 @@ Posterior VariableElimination::joint(std::span<const VariableId> targets, const 
     const double log_pe = log_probability_of_evidence(evidence);
     if (std::isinf(log_pe) && log_pe < 0)
       throw ZeroProbabilityEvidence("the evidence " + describe(vars, evidence) + " has probability zero under the model; no posterior exists");
-    std::vector<VariableId> observed_ids;
-    for (const auto& [v, s] : evidence) observed_ids.push_back(v);
-    const Requisite req = requisite(bn_->graph(), free, observed_ids);
-    auto [f, log_scale] = eliminate(free, evidence, &req.cpts);
+    auto [f, log_scale] = eliminate(free, evidence, relevant(free, evidence, true));
     (void)log_scale;
     if (!(f.sum() > 0.0) || !std::isfinite(f.sum())) throw NumericalError("the unnormalised posterior is not finite or is zero");
     Posterior p{normalize(f), std::exp(log_pe), log_pe};
     add_observed_targets(vars, targets, evidence, p.distribution);
     return p;
   }
-  auto [f, log_scale] = eliminate(free, evidence);
+  auto [f, log_scale] = eliminate(free, evidence, relevant(free, evidence, false));
   const double total = f.sum();
   if (!(total > 0.0) || !std::isfinite(total) || !std::isfinite(log_scale)) {
     if (total == 0.0)
@@ -311,7 +214,7 @@ std::vector<Factor> VariableElimination::marginals(std::span<const VariableId> t
 double VariableElimination::log_probability_of_evidence(const Evidence& evidence_in) const {
   const Evidence evidence = checked_evidence(*variables_, evidence_in);
   if (bn_ && evidence.empty()) return 0.0;  // P(no evidence) = 1 on a Bayesian network
-  auto [f, log_scale] = eliminate({}, evidence);
+  auto [f, log_scale] = eliminate({}, evidence, relevant({}, evidence, false));
   const double total = f.sum();
   if (total <= 0.0) return -std::numeric_limits<double>::infinity();
   return std::log(total) + log_scale;

@@ -11,6 +11,7 @@
 // the tree by pattern, so repeated patterns (batches, a server) pay the build once.
 #include <pgm/core/factor.hpp>
 #include <pgm/inference/elimination_order.hpp>
+#include <pgm/inference/relevance.hpp>
 #include <pgm/model/bayesian_network.hpp>
 #include <pgm/model/markov_network.hpp>
 
@@ -58,6 +59,18 @@ class JunctionTree {
   // more. What a single query with known evidence should build (no evidence-free tree needed).
   JunctionTree(const BayesianNetwork& bn, std::span<const VariableId> observed, JunctionTreeOptions options = {});
   JunctionTree(const MarkovNetwork& mn, std::span<const VariableId> observed, JunctionTreeOptions options = {});
+  // A tree for a query that names its targets: the pattern tree above, built over the part of the
+  // model relevant to the targets only (relevance.hpp). Bayesian networks: the ancestors of the
+  // targets and of the observed variables (barren CPTs dropped, so P(e) is unchanged); evidence on a
+  // variable outside that part is refused (QueryError: it would need a larger tree). Markov
+  // networks: the factors of the targets' components once the observed variables are removed; the
+  // other components' share of Z is eliminated apart in each calibration. Marginals are those of
+  // the whole model, for the variables the tree holds (the targets and their relevant part):
+  // marginal(v) refuses the others, so marginals() refuses unless nothing was dropped.
+  JunctionTree(const BayesianNetwork& bn, std::span<const VariableId> targets, std::span<const VariableId> observed,
+               JunctionTreeOptions options = {});
+  JunctionTree(const MarkovNetwork& mn, std::span<const VariableId> targets, std::span<const VariableId> observed,
+               JunctionTreeOptions options = {});
 
   [[nodiscard]] std::size_t num_cliques() const noexcept { return cliques_.size(); }
   [[nodiscard]] const std::vector<VariableId>& clique(std::size_t i) const { return cliques_[i]; }
@@ -72,6 +85,8 @@ class JunctionTree {
   [[nodiscard]] const VariableSet& variables() const noexcept { return *variables_; }
   // The observed variables this tree's structure assumes (sorted; empty for the evidence-free tree).
   [[nodiscard]] const std::vector<VariableId>& pattern() const noexcept { return pattern_; }
+  // Factors of the model the tree holds (a tree built for targets may hold fewer than all).
+  [[nodiscard]] std::size_t relevant_factors() const noexcept { return active_.empty() ? factors_->size() : active_count_; }
 
   // Hugin propagation (collect to the roots, distribute back), with every message normalised and
   // its scale kept in log space so large models neither underflow nor overflow.
@@ -97,9 +112,17 @@ class JunctionTree {
   // Structure (order, cliques, tree, sizes, memory check); false when max_entries is given and the
   // tree's cliques hold more entries than it (tables are then not built). With full_order (a
   // pattern met in calibration), `thorough` also tries a fresh greedy order however small the tree.
+  // Stages in detail/junction_tree_stages.hpp; the order is chosen here (it needs the options).
   bool build_structure(const EliminationOrder* full_order, double max_entries, bool thorough = false);
+  [[nodiscard]] EliminationOrder choose_order(std::span<const std::vector<VariableId>> scopes,
+                                              std::span<const VariableId> all, const EliminationOrder* full_order,
+                                              bool thorough) const;
   void build_tables();
   void check_pattern(std::span<const VariableId> observed);
+  void restrict_to(const Relevance& relevant, std::span<const VariableId> targets);
+  [[nodiscard]] bool active(std::size_t factor) const { return active_.empty() || active_[factor]; }
+  // Markov networks built for targets: ln Z of the factors left out, reduced by the evidence.
+  [[nodiscard]] double rest_log_partition(const Evidence& evidence) const;
   [[nodiscard]] CalibratedJunctionTree calibrate_checked(const Evidence& evidence) const;
   [[nodiscard]] CalibratedJunctionTree calibrate_flat(const Evidence& evidence, const Flat& flat) const;
   [[nodiscard]] std::shared_ptr<const Flat> flat() const;  // built on first need, null for large trees
@@ -115,6 +138,11 @@ class JunctionTree {
   bool bayesian_ = false;  // factors_[v] is the CPT of v
   std::vector<VariableId> pattern_;
   std::vector<bool> in_pattern_;
+  // Trees built for targets: the factors held (empty: all) and the variables besides their scopes
+  // that still get a clique (free targets in no factor).
+  std::vector<bool> active_;
+  std::vector<VariableId> extra_variables_;
+  std::size_t active_count_ = 0;
   EliminationOrder order_;
   std::vector<std::vector<VariableId>> cliques_;
   std::vector<std::size_t> parent_;
@@ -154,6 +182,7 @@ class CalibratedJunctionTree {
   std::shared_ptr<const std::vector<std::size_t>> home_;  // per variable: index into beliefs_
   std::shared_ptr<const std::vector<std::size_t>> cardinalities_;
   std::vector<Factor> beliefs_;    // normalised clique marginals, observed variables reduced away
+  std::size_t no_clique_ = 0;      // the home of a variable the tree does not hold
   // Small trees: every variable's marginal, computed during calibration (offsets per variable).
   std::shared_ptr<const std::vector<std::size_t>> marginal_offset_;
   std::vector<double> marginal_values_;

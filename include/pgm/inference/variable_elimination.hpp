@@ -5,6 +5,7 @@
 // before anything is multiplied, and evidence is applied by reducing factors.
 #include <pgm/core/factor.hpp>
 #include <pgm/inference/elimination_order.hpp>
+#include <pgm/inference/relevance.hpp>
 #include <pgm/model/bayesian_network.hpp>
 #include <pgm/model/markov_network.hpp>
 
@@ -57,16 +58,15 @@ class VariableElimination {
   [[nodiscard]] EliminationOrder full_order() const;
 
  private:
-  // Eliminates everything except `keep`; returns the unnormalised product over keep (largest entry 1,
-  // or all zero) and the log of the scale taken out of it, so neither underflows nor overflows.
-  // `only`, when given, restricts a Bayesian network to the CPTs it marks (instead of barren pruning).
+  // The stages of a query: relevance (relevance.hpp), then pool → order → memory check → eliminate
+  // (detail/elimination.hpp, sum-product here). `posterior_only` (Bayesian networks with evidence)
+  // asks for the requisite CPTs, which give the posterior but not P(e).
+  [[nodiscard]] Relevance relevant(std::span<const VariableId> keep, const Evidence& evidence, bool posterior_only) const;
+  // Eliminates everything except `keep` from the relevant factors; returns the unnormalised product
+  // over keep (largest entry 1, or all zero) and the log of the scale taken out of it, so neither
+  // underflows nor overflows.
   [[nodiscard]] std::pair<Factor, double> eliminate(std::span<const VariableId> keep, const Evidence& evidence,
-                                                    const std::vector<bool>* only = nullptr) const;
-  // Scales f to a largest entry of 1, adding the log of the scale; a positive constant is folded
-  // into the scale entirely (returns false: drop it). Zero and non-finite tables are left as they are.
-  static bool settle(Factor& f, double& log_scale);
-  // Product of the factors, rescaled to a largest entry of 1 after each multiplication.
-  [[nodiscard]] static Factor scaled_product(std::span<const Factor> factors, double& log_scale);
+                                                    const Relevance& relevant) const;
   // LimitError when the largest clique of `order`, or the table over `keep`, exceeds the limit.
   void check_memory(const EliminationOrder& order, std::span<const VariableId> keep) const;
   [[nodiscard]] double log2_table_size(std::span<const VariableId> scope) const;
