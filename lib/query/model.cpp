@@ -512,7 +512,9 @@ std::shared_ptr<const JunctionTree> Model::junction_tree_for(const Evidence& evi
                                                              const JunctionTreeOptions& options) const {
   if (!discrete()) needs_discrete(*this, "the junction tree");
   const Evidence e = evidence.for_model(*this);
-  if (e.empty()) return junction_tree(options);
+  // The same bits on every use (a one-shot query calibrates its tree once).
+  JunctionTreeOptions build = options;
+  build.flat_on_reuse = false;
   std::vector<VariableId> pattern;
   pattern.reserve(e.size());
   for (const auto& [v, s] : e.hard()) pattern.push_back(v);  // sorted by id, unique
@@ -534,8 +536,8 @@ std::shared_ptr<const JunctionTree> Model::junction_tree_for(const Evidence& evi
   // Built outside the lock so other patterns are not held up; two threads meeting the same new
   // pattern may both build it (the same tree: the build is deterministic), and one is kept.
   std::shared_ptr<const JunctionTree> tree;
-  if (const auto* bn = bayesian_network()) tree = std::make_shared<const JunctionTree>(*bn, pattern, options);
-  else tree = std::make_shared<const JunctionTree>(*markov_network(), pattern, options);
+  if (const auto* bn = bayesian_network()) tree = std::make_shared<const JunctionTree>(*bn, pattern, build);
+  else tree = std::make_shared<const JunctionTree>(*markov_network(), pattern, build);
   std::lock_guard lock(state_->pattern_mutex);
   auto& trees = state_->pattern_trees;
   for (auto& t : trees)
