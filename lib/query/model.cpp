@@ -545,11 +545,12 @@ std::shared_ptr<const JunctionTree> Model::junction_tree_for(const Evidence& evi
       t.used = ++state_->pattern_clock;
       return keep(t.tree);
     }
-  // At most kPatternTrees, and their tables together within the memory limit of this call (a
-  // calibration may need that much anyway; more trees of a large model would be a leak).
+  // At most kPatternTrees, their tables together within kPatternTreeBytes and the memory limit of
+  // this call (many trees of a large model would be a leak).
+  const std::size_t cap = std::min(kPatternTreeBytes, options.max_memory_bytes);
   std::size_t bytes = tree->table_bytes();
   for (const auto& t : trees) bytes += t.tree->table_bytes();
-  while (!trees.empty() && (trees.size() >= kPatternTrees || bytes > options.max_memory_bytes)) {
+  while (!trees.empty() && (trees.size() >= kPatternTrees || bytes > cap)) {
     const auto lru = std::min_element(trees.begin(), trees.end(), [](const auto& a, const auto& b) { return a.used < b.used; });
     bytes -= lru->tree->table_bytes();
     trees.erase(lru);

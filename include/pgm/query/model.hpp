@@ -179,10 +179,12 @@ class Model {
   // constructor) and calibrating the same way on every use (flat_on_reuse off), so a long-lived
   // Model and a one-shot query give the same bits. Built on first use per pattern (values aside)
   // with `options` and shared by every copy and thread; the kPatternTrees most recently used
-  // patterns are kept (fewer when their tables together exceed options.max_memory_bytes).
+  // patterns are kept, fewer when their tables together would exceed kPatternTreeBytes or
+  // options.max_memory_bytes (the newest is always kept).
   // LimitError as junction_tree() (a cached tree over options.max_memory_bytes is refused);
   // QueryError for continuous models.
-  static constexpr std::size_t kPatternTrees = 16;
+  static constexpr std::size_t kPatternTrees = 64;
+  static constexpr std::size_t kPatternTreeBytes = std::size_t{1} << 30;
   [[nodiscard]] std::shared_ptr<const JunctionTree> junction_tree_for(const Evidence& evidence,
                                                                       const JunctionTreeOptions& options = {}) const;
   // ---- [clidiscrete] end
