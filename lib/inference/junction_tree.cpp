@@ -556,7 +556,7 @@ void JunctionTree::build_tables() {
 std::shared_ptr<const JunctionTree::Flat> JunctionTree::flat() const {
   if (!flat_slot_) return nullptr;
   std::lock_guard lock(flat_slot_->mutex);
-  if (!flat_slot_->flat && ++flat_slot_->calls >= 2) flat_slot_->flat = make_flat();
+  if (!flat_slot_->flat && options_.flat_on_reuse && ++flat_slot_->calls >= 2) flat_slot_->flat = make_flat();
   return flat_slot_->flat;
 }
 

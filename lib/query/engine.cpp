@@ -8,10 +8,24 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
+#include <span>
 
 namespace pgm::query {
 
 Engine::~Engine() = default;
+
+std::vector<VariableId> target_ids(const Model& model, std::span<const std::string> targets) {
+  std::vector<VariableId> out;
+  out.reserve(targets.size());
+  for (const auto& name : targets) {
+    const VariableId id = model.id(name);
+    if (std::find(out.begin(), out.end(), id) != out.end())
+      throw QueryError("variable '" + name + "' is listed twice as a target");
+    out.push_back(id);
+  }
+  return out;
+}
 
 namespace {
 
@@ -37,19 +51,6 @@ auto explain_zero(const Model& m, const Evidence& e, F&& f) -> decltype(f()) {
     throw ZeroProbabilityEvidence("the evidence " + e.text() + " has probability zero under " + model_text(m) +
                                   ", so no posterior exists");
   }
-}
-
-// Targets by id: unknown names refused listing the known ones, repeats refused.
-std::vector<VariableId> target_ids(const Model& m, const std::vector<std::string>& targets) {
-  std::vector<VariableId> out;
-  out.reserve(targets.size());
-  for (const auto& name : targets) {
-    const VariableId id = m.id(name);
-    if (std::find(out.begin(), out.end(), id) != out.end())
-      throw QueryError("variable '" + name + "' is listed twice as a target");
-    out.push_back(id);
-  }
-  return out;
 }
 
 // Every variable when none is named (marginals only).
@@ -151,13 +152,14 @@ class VariableEliminationEngine final : public Engine {
   std::optional<VariableElimination> ve_;
 };
 
-// The junction tree: every marginal from one calibration of the model's cached tree. Joints and
-// conditional tables (which need not sit in one clique) are answered by variable elimination, and
-// the result says so ("ve").
+// The junction tree: every marginal from one calibration of the tree for the evidence's observed
+// variables (the model with them reduced away; the model's own tree without evidence), built once
+// per pattern and cached on the Model, so a one-shot query pays for the smaller tree only and a
+// repeated pattern pays nothing. Joints and conditional tables (which need not sit in one clique)
+// are answered by variable elimination, and the result says so ("ve").
 class JunctionTreeEngine final : public Engine {
  public:
-  JunctionTreeEngine(Model model, const EngineOptions& options)
-      : model_(std::move(model)), options_(options), tree_(model_.junction_tree(tree_options(options))) {}
+  JunctionTreeEngine(Model model, const EngineOptions& options) : model_(std::move(model)), options_(options) {}
 
   [[nodiscard]] std::string_view name() const override { return "jt"; }
 
@@ -165,7 +167,17 @@ class JunctionTreeEngine final : public Engine {
     if (query.shape != Query::Shape::marginals) return VariableEliminationEngine(model_, options_).answer(query);
     const Evidence e = query.evidence.for_model(model_);
     const std::vector<VariableId> ids = discrete_targets(model_, query);
-    const CalibratedJunctionTree c = explain_zero(model_, e, [&] { return tree_->calibrate(e.hard()); });
+    std::shared_ptr<const JunctionTree> tree;
+    try {
+      JunctionTreeOptions jt;
+      set_memory_limit(jt, options_.max_memory_bytes);
+      tree = model_.junction_tree_for(e, jt);
+    } catch (const StructureLimitError&) {
+      throw;
+    } catch (const LimitError& error) {
+      throw StructureLimitError(error.what());
+    }
+    const CalibratedJunctionTree c = explain_zero(model_, e, [&] { return tree->calibrate(e.hard()); });
     Result r;
     r.method = "jt";
     name_targets(model_, ids, r);
@@ -178,16 +190,9 @@ class JunctionTreeEngine final : public Engine {
     return r;
   }
 
-  static JunctionTreeOptions tree_options(const EngineOptions& options) {
-    JunctionTreeOptions jt;
-    jt.max_memory_bytes = options.max_memory_bytes;
-    return jt;
-  }
-
  private:
   Model model_;
   EngineOptions options_;
-  std::shared_ptr<const JunctionTree> tree_;
 };
 
 // Gaussian and linear-Gaussian models in closed form (Schur complements by Cholesky solves).
@@ -240,13 +245,11 @@ class AutoEngine final : public Engine {
     if (!model_.discrete()) return GaussianEngine(model_, options_).answer(query);
     const bool many = query.targets.empty() || query.targets.size() > 1;
     if (query.shape == Query::Shape::marginals && many) {
-      std::optional<JunctionTreeEngine> jt;
       try {
-        jt.emplace(model_, options_);
-      } catch (const LimitError&) {
+        return JunctionTreeEngine(model_, options_).answer(query);
+      } catch (const StructureLimitError&) {
         // The tree is too large; variable elimination may still fit one target at a time.
       }
-      if (jt) return jt->answer(query);
     }
     return VariableEliminationEngine(model_, options_).answer(query);
   }
@@ -267,7 +270,8 @@ struct Registry {
   std::vector<EngineInfo> engines{
       {"ve", "variable elimination with barren-node and Bayes-ball pruning; every query shape",
        {ModelKind::bayesian_network, ModelKind::markov_network}, factory<VariableEliminationEngine>()},
-      {"jt", "junction tree: every marginal from one calibration (joints and conditionals by ve)",
+      {"jt", "junction tree for the evidence's observed variables: every marginal from one calibration (joints and "
+             "conditionals by ve)",
        {ModelKind::bayesian_network, ModelKind::markov_network}, factory<JunctionTreeEngine>()},
       {"gaussian", "closed-form Gaussian conditioning and marginalisation",
        {ModelKind::gaussian, ModelKind::linear_gaussian}, factory<GaussianEngine>()},

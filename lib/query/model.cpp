@@ -42,6 +42,18 @@ struct Model::State {
   mutable std::once_flag precision_once;
   mutable std::optional<UndirectedGraph> precision_graph;
 
+  // ---- [clidiscrete] Junction trees per evidence pattern (junction_tree_for), least recently used
+  // evicted. Each is held by shared_ptr so a caller keeps its tree even once evicted.
+  struct PatternTree {
+    std::vector<VariableId> pattern;
+    std::shared_ptr<const JunctionTree> tree;
+    std::uint64_t used = 0;
+  };
+  mutable std::mutex pattern_mutex;
+  mutable std::vector<PatternTree> pattern_trees;
+  mutable std::uint64_t pattern_clock = 0;
+  // ---- [clidiscrete] end
+
   explicit State(::pgm::ModelVariant m) : model(std::move(m)) {
     const auto discrete_variables = [&](const VariableSet& vars) {
       for (const Variable& v : vars.all()) variables.push_back({v.name, v.states});
@@ -695,5 +707,73 @@ DiscreteSamples Model::sample_states(std::size_t n, std::uint64_t seed, const Ev
   });
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// ---- [clidiscrete] Junction trees per evidence pattern
+
+namespace {
+// A cached tree over the limit is refused with the words the constructor would have used.
+void check_tree_limit(const JunctionTree& tree, std::size_t limit) {
+  if (tree.table_bytes() <= limit) return;
+  std::ostringstream os;
+  os.precision(3);
+  os << "the junction tree needs " << static_cast<double>(tree.table_bytes()) / (1 << 20) << " MiB of tables (treewidth "
+     << tree.treewidth() << ", " << static_cast<double>(tree.total_clique_size()) << " clique entries), over the limit of "
+     << static_cast<double>(limit) / (1 << 20) << " MiB; raise the memory limit, or use variable elimination for single queries";
+  throw LimitError(os.str());
+}
+}  // namespace
+
+std::shared_ptr<const JunctionTree> Model::junction_tree_for(const Evidence& evidence,
+                                                             const JunctionTreeOptions& options) const {
+  if (!discrete()) needs_discrete(*this, "the junction tree");
+  const Evidence e = evidence.for_model(*this);
+  // The same bits on every use (a one-shot query calibrates its tree once).
+  JunctionTreeOptions build = options;
+  build.flat_on_reuse = false;
+  std::vector<VariableId> pattern;
+  pattern.reserve(e.size());
+  for (const auto& [v, s] : e.hard()) pattern.push_back(v);  // sorted by id, unique
+  // The returned pointer owns the tree and the model state it points into.
+  const auto keep = [&](std::shared_ptr<const JunctionTree> tree) {
+    auto owner = std::make_shared<std::pair<std::shared_ptr<const State>, std::shared_ptr<const JunctionTree>>>(
+        state_, std::move(tree));
+    return std::shared_ptr<const JunctionTree>(owner, owner->second.get());
+  };
+  {
+    std::lock_guard lock(state_->pattern_mutex);
+    for (auto& t : state_->pattern_trees)
+      if (t.pattern == pattern) {
+        check_tree_limit(*t.tree, options.max_memory_bytes);
+        t.used = ++state_->pattern_clock;
+        return keep(t.tree);
+      }
+  }
+  // Built outside the lock so other patterns are not held up; two threads meeting the same new
+  // pattern may both build it (the same tree: the build is deterministic), and one is kept.
+  std::shared_ptr<const JunctionTree> tree;
+  if (const auto* bn = bayesian_network()) tree = std::make_shared<const JunctionTree>(*bn, pattern, build);
+  else tree = std::make_shared<const JunctionTree>(*markov_network(), pattern, build);
+  std::lock_guard lock(state_->pattern_mutex);
+  auto& trees = state_->pattern_trees;
+  for (auto& t : trees)
+    if (t.pattern == pattern) {
+      t.used = ++state_->pattern_clock;
+      return keep(t.tree);
+    }
+  // At most kPatternTrees, their tables together within kPatternTreeBytes and the memory limit of
+  // this call (many trees of a large model would be a leak).
+  const std::size_t cap = std::min(kPatternTreeBytes, options.max_memory_bytes);
+  std::size_t bytes = tree->table_bytes();
+  for (const auto& t : trees) bytes += t.tree->table_bytes();
+  while (!trees.empty() && (trees.size() >= kPatternTrees || bytes > cap)) {
+    const auto lru = std::min_element(trees.begin(), trees.end(), [](const auto& a, const auto& b) { return a.used < b.used; });
+    bytes -= lru->tree->table_bytes();
+    trees.erase(lru);
+  }
+  trees.push_back({std::move(pattern), tree, ++state_->pattern_clock});
+  return keep(std::move(tree));
+}
+// ---- [clidiscrete] end
 
 }  // namespace pgm::query

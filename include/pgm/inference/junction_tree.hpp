@@ -45,6 +45,11 @@ struct JunctionTreeOptions {
   // Trees of at most this many clique entries calibrate on flat tables with precomputed index maps
   // (no per-call allocation or walk set-up; evidence zeroes entries instead of shrinking tables).
   std::size_t flat_max_entries = std::size_t{1} << 16;
+  // When the flat maps were not built with the tree (their build costs more than a calibration),
+  // build them on its second calibration. Off: every calibration takes the path the first one
+  // takes, so a tree gives the same bits however often it is used (pgm::Model's trees: a long-lived
+  // model then answers exactly as a one-shot query does; flat and strided walks round differently).
+  bool flat_on_reuse = true;
 };
 
 class CalibratedJunctionTree;

@@ -257,6 +257,22 @@ class Model {
   struct State;  // implementation detail (lib/query/model.cpp)
   [[nodiscard]] const std::shared_ptr<const State>& state() const noexcept { return state_; }
 
+  // ---- [clidiscrete] The junction tree for an evidence pattern (what the "jt" engine calibrates).
+  // The tree of the model with the variables `evidence` observes reduced away (the whole model's
+  // without evidence), built exactly as a one-shot query builds it (JunctionTree's pattern
+  // constructor) and calibrating the same way on every use (flat_on_reuse off), so a long-lived
+  // Model and a one-shot query give the same bits. Built on first use per pattern (values aside)
+  // with `options` and shared by every copy and thread; the kPatternTrees most recently used
+  // patterns are kept, fewer when their tables together would exceed kPatternTreeBytes or
+  // options.max_memory_bytes (the newest is always kept).
+  // LimitError as junction_tree() (a cached tree over options.max_memory_bytes is refused);
+  // QueryError for continuous models.
+  static constexpr std::size_t kPatternTrees = 64;
+  static constexpr std::size_t kPatternTreeBytes = std::size_t{1} << 30;
+  [[nodiscard]] std::shared_ptr<const JunctionTree> junction_tree_for(const Evidence& evidence,
+                                                                      const JunctionTreeOptions& options = {}) const;
+  // ---- [clidiscrete] end
+
  private:
   explicit Model(std::shared_ptr<const State> state);
   std::shared_ptr<const State> state_;

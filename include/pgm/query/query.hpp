@@ -24,8 +24,10 @@ struct Query {
   std::string given_variable;  // conditional only
   Evidence evidence;
   // An engine name (engine_names(): "ve", "jt", "gaussian", ...) or "auto": discrete marginals of
-  // more than one target by the junction tree, one target, joints and conditionals by variable
-  // elimination, continuous models in closed form.
+  // more than one target by the junction tree (variable elimination when the tree is over the
+  // memory limit), one target, joints and conditionals by variable elimination, continuous models
+  // in closed form. "jt" calibrates the tree for the evidence's observed variables
+  // (Model::junction_tree_for), so its numbers do not depend on which front end asks.
   std::string method = "auto";
 };
 

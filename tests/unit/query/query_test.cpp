@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <numbers>
 #include <random>
 #include <thread>
@@ -413,7 +414,10 @@ TEST(QueryErrors, MemoryLimits) {
   const Model m = Model::load(model_path("asia.yaml"));
   EngineOptions tiny;
   tiny.max_memory_bytes = 64;
-  EXPECT_THROW((void)make_engine(m, "jt", tiny), LimitError);
+  // The tree is built for the query's evidence, so the refusal comes with the answer: a
+  // StructureLimitError, which variable elimination (building no tree) may avoid.
+  const auto jt = make_engine(m, "jt", tiny);
+  EXPECT_THROW((void)jt->answer(Query{}), StructureLimitError);
   // auto falls back to variable elimination when the tree is refused: asia's tree holds several
   // cliques of 3 binary variables, while VE never needs more than one such table (8 entries, 64 bytes).
   const std::size_t tree_bytes = m.junction_tree()->table_bytes();
@@ -431,6 +435,192 @@ TEST(QueryErrors, MemoryLimits) {
   EXPECT_THROW((void)m.answer(q, none), LimitError);
 }
 
+// ---- The junction tree per evidence pattern: what "jt" calibrates, whoever asks
+
+// Every marginal of a calibration, flattened.
+std::vector<double> flat_marginals(const CalibratedJunctionTree& c, std::size_t n) {
+  std::vector<double> out;
+  for (VariableId v = 0; v < n; ++v) {
+    const Factor f = c.marginal(v);
+    out.insert(out.end(), f.values().begin(), f.values().end());
+  }
+  return out;
+}
+
+std::vector<double> flat_marginals(const Result& r) {
+  std::vector<double> out;
+  for (const auto& m : r.marginals) out.insert(out.end(), m.begin(), m.end());
+  return out;
+}
+
+TEST(QueryJunctionTree, JtCalibratesTheTreeOfTheEvidencePattern) {
+  const Model m = Model::load(model_path("asia.yaml"));
+  const Assignments given{{"dysp", "yes"}, {"xray", "yes"}};
+  const Evidence e = Evidence::from_names(m, given);
+  const auto tree = m.junction_tree_for(e);
+  // The pattern is the observed variables, by id, values aside.
+  const std::vector<VariableId> observed{m.id("xray"), m.id("dysp")};
+  std::vector<VariableId> sorted = observed;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(tree->pattern(), sorted);
+  // The same numbers, bit for bit, as a one-shot tree built for that pattern (what `pgm marginals
+  // --given` computes), and the same values as variable elimination up to rounding.
+  const JunctionTree one_shot(*m.bayesian_network(), observed);
+  const Result r = m.marginals(e, "jt");
+  EXPECT_EQ(flat_marginals(r), flat_marginals(one_shot.calibrate(e.hard()), m.size()));
+  const CalibratedJunctionTree c = one_shot.calibrate(e.hard());
+  EXPECT_EQ(r.probability_of_evidence, c.probability_of_evidence());
+  EXPECT_EQ(r.log_probability_of_evidence, c.log_probability_of_evidence());
+  const std::vector<double> ve = flat_marginals(m.marginals(e, "ve"));
+  const std::vector<double> jt = flat_marginals(r);
+  ASSERT_EQ(jt.size(), ve.size());
+  for (std::size_t i = 0; i < jt.size(); ++i) EXPECT_NEAR(jt[i], ve[i], 1e-14) << i;
+  // An observed variable's marginal is a point mass on its state (asia lists [yes, no]).
+  EXPECT_EQ(r.marginals[m.id("xray")], (std::vector<double>{1.0, 0.0}));
+}
+
+TEST(QueryJunctionTree, OneTreePerPatternSharedAndBounded) {
+  const Model m = Model::load(model_path("asia.yaml"));
+  const auto ev = [&](Assignments a) { return Evidence::from_names(m, a); };
+  const auto a = m.junction_tree_for(ev({{"xray", "yes"}}));
+  // Other values of the same variables: the same tree; a copy of the model shares it.
+  const Model copy = m;  // NOLINT(performance-unnecessary-copy-initialization)
+  EXPECT_EQ(copy.junction_tree_for(ev({{"xray", "no"}})).get(), a.get());
+  EXPECT_NE(m.junction_tree_for(ev({{"dysp", "no"}})).get(), a.get());
+  // No evidence: the whole model's tree, also built once.
+  const auto none = m.junction_tree_for(Evidence{});
+  EXPECT_TRUE(none->pattern().empty());
+  EXPECT_EQ(m.junction_tree_for(Evidence{}).get(), none.get());
+  // The kPatternTrees most recently used patterns are kept: after as many other patterns, xray's
+  // tree is built again (the caller's copy stays valid).
+  // Patterns: the non-empty subsets of the variables other than xray, as bit masks.
+  std::size_t built = 0;
+  const VariableId xray = m.id("xray");
+  for (unsigned mask = 1; mask < (1u << m.size()) && built < Model::kPatternTrees; ++mask) {
+    if (mask & (1u << xray)) continue;
+    Assignments pattern;
+    for (VariableId v = 0; v < m.size(); ++v)
+      if (mask & (1u << v)) pattern.emplace_back(m.variables()[v].name, "yes");
+    (void)m.junction_tree_for(ev(pattern));
+    ++built;
+  }
+  ASSERT_EQ(built, Model::kPatternTrees);
+  const auto again = m.junction_tree_for(ev({{"xray", "yes"}}));
+  EXPECT_NE(again.get(), a.get());
+  EXPECT_EQ(again->pattern(), a->pattern());
+  EXPECT_EQ(a->pattern(), (std::vector<VariableId>{m.id("xray")}));  // still usable
+}
+
+TEST(QueryJunctionTree, ACachedTreeOverTheLimitIsRefusedAsItsBuildWouldBe) {
+  const Model m = Model::load(model_path("asia.yaml"));
+  const Assignments xray{{"xray", "yes"}};
+  const Evidence e = Evidence::from_names(m, xray);
+  const std::size_t bytes = m.junction_tree_for(e)->table_bytes();
+  JunctionTreeOptions below;
+  below.max_memory_bytes = bytes - 1;
+  const std::vector<VariableId> observed{m.id("xray")};
+  const std::string built = message_of<LimitError>([&] { (void)JunctionTree(*m.bayesian_network(), observed, below); });
+  EXPECT_EQ(message_of<LimitError>([&] { (void)m.junction_tree_for(e, below); }), built);
+  EXPECT_NE(built.find("over the limit"), std::string::npos) << built;
+  // Through the engine: a StructureLimitError, with the library's words (no command-line flags).
+  EngineOptions engine_below;
+  engine_below.max_memory_bytes = bytes - 1;
+  Query q;
+  q.evidence = e;
+  q.method = "jt";
+  EXPECT_EQ(message_of<StructureLimitError>([&] { (void)m.answer(q, engine_below); }), built);
+  EXPECT_EQ(built.find("--"), std::string::npos) << built;
+  // auto falls back to variable elimination, whose own refusal is a plain LimitError.
+  q.method = "auto";
+  EXPECT_EQ(m.answer(q, engine_below).method, "ve");
+  EngineOptions none;
+  none.max_memory_bytes = 8;
+  q.method = "ve";
+  try {
+    (void)m.answer(q, none);
+    ADD_FAILURE() << "expected a LimitError";
+  } catch (const StructureLimitError&) {
+    ADD_FAILURE() << "variable elimination builds no structure";
+  } catch (const LimitError&) {
+  }
+}
+
+TEST(QueryJunctionTree, ATreeGivesTheSameBitsOnEveryUse) {
+  // insurance's trees defer their flat index maps to a second calibration, which rounds differently
+  // from the first; a Model's tree must not, or a long-lived Model would drift from a one-shot query.
+  const std::string path = std::string(PGM_SHARED_DIR) + "/networks/bif/insurance.bif";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no " << path;
+  const Model m = Model::load(path);
+  for (const Assignments& given : {Assignments{}, Assignments{{"Age", "Adolescent"}},
+                                   Assignments{{"Age", "Adolescent"}, {"ThisCarCost", "Thousand"}}}) {
+    SCOPED_TRACE(given.size());
+    const Evidence e = Evidence::from_names(m, given);
+    std::vector<VariableId> observed;
+    for (const auto& [v, s] : e.hard()) observed.push_back(v);
+    const JunctionTree one_shot(*m.bayesian_network(), observed);
+    const CalibratedJunctionTree once = one_shot.calibrate(e.hard());
+    for (int use = 0; use < 3; ++use) {
+      const Result r = m.marginals(e, "jt");
+      EXPECT_EQ(flat_marginals(r), flat_marginals(once, m.size())) << "use " << use;
+      EXPECT_EQ(r.probability_of_evidence, once.probability_of_evidence()) << "use " << use;
+      EXPECT_EQ(r.log_probability_of_evidence, once.log_probability_of_evidence()) << "use " << use;
+    }
+  }
+}
+
+TEST(QueryJunctionTree, MarkovNetworkPatternTree) {
+  // misconception with A = a1, by hand from its four factors: Z(A=a1) = sum over b, c, d of
+  // phi1(a1,b) phi2(b,c) phi3(c,d) phi4(d,a1) = 1,300,310, of which B = b0 carries 1,000,300.
+  const Model m = Model::load(model_path("misconception.yaml"));
+  const Assignments a1{{"A", "a1"}};
+  const Result r = m.marginals(Evidence::from_names(m, a1), "jt");
+  EXPECT_EQ(r.method, "jt");
+  EXPECT_NEAR(r.probability_of_evidence, 1300310.0, 1e-6);
+  EXPECT_NEAR(r.marginals[m.id("B")][0], 1000300.0 / 1300310.0, 1e-14);
+  EXPECT_EQ(m.junction_tree_for(Evidence::from_names(m, a1))->pattern(), (std::vector<VariableId>{m.id("A")}));
+}
+
+TEST(QueryJunctionTree, ThreadsMeetingNewPatternsGetTheSameNumbers) {
+  const Model m = Model::load(model_path("asia.yaml"));
+  // More patterns than the cache keeps, so threads build, find and evict trees concurrently: every
+  // non-empty subset of the variables, observed at alternating states.
+  std::vector<Evidence> sets;
+  for (unsigned mask = 1; mask < (1u << m.size()); ++mask) {
+    Assignments a;
+    for (VariableId v = 0; v < m.size(); ++v)
+      if (mask & (1u << v)) a.emplace_back(m.variables()[v].name, m.variables()[v].states[(mask >> v) & 2u ? 1 : 0]);
+    sets.push_back(Evidence::from_names(m, a));
+  }
+  ASSERT_GT(sets.size(), Model::kPatternTrees);
+  // Reference: each from a fresh model, the tree built once (no cache, no other thread).
+  std::vector<std::vector<double>> want;
+  for (const auto& e : sets) {
+    const Model fresh = Model::load(model_path("asia.yaml"));
+    try {
+      want.push_back(flat_marginals(fresh.marginals(e, "jt")));
+    } catch (const ZeroProbabilityEvidence&) {
+      want.emplace_back();
+    }
+  }
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < mismatches.size(); ++t)
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 2; ++round)
+        for (std::size_t k = 0; k < sets.size(); ++k) {
+          const std::size_t i = (k * 7 + t * 13 + static_cast<std::size_t>(round)) % sets.size();
+          std::vector<double> got;
+          try {
+            got = flat_marginals(m.marginals(sets[i], "jt"));
+          } catch (const ZeroProbabilityEvidence&) {
+          }
+          if (got != want[i]) ++mismatches[t];
+        }
+    });
+  for (auto& th : threads) th.join();
+  for (int n : mismatches) EXPECT_EQ(n, 0);
+}
+
 // ---- Engines and the registry
 
 TEST(QueryEngines, RegistryListsAndCreatesByName) {
@@ -446,6 +636,17 @@ TEST(QueryEngines, RegistryListsAndCreatesByName) {
   EXPECT_THROW((void)make_engine(Model::load(model_path("bivariate.yaml")), "jt"), QueryError);
   EXPECT_THROW(register_engine({"ve", "again", {ModelKind::bayesian_network}, nullptr}), QueryError);
   EXPECT_THROW(register_engine({"auto", "no", {ModelKind::bayesian_network}, nullptr}), QueryError);
+}
+
+TEST(QueryEngines, TargetIdsAsEveryEngineReadsThem) {
+  const Model m = sprinkler();
+  const std::vector<std::string> ok{"Rain", "Season"};
+  EXPECT_EQ(target_ids(m, ok), (std::vector<VariableId>{2, 0}));
+  const std::vector<std::string> twice{"Rain", "Season", "Rain"};
+  EXPECT_EQ(message_of<QueryError>([&] { (void)target_ids(m, twice); }), "variable 'Rain' is listed twice as a target");
+  const std::vector<std::string> unknown{"Rain", "Nope"};
+  EXPECT_NE(message_of<QueryError>([&] { (void)target_ids(m, unknown); }).find("unknown variable 'Nope'"),
+            std::string::npos);
 }
 
 // A new engine is one class and one registration; every front end then reaches it by name.

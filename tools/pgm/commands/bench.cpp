@@ -10,6 +10,7 @@
 #include <pgm/inference/forward_sampling.hpp>
 #include <pgm/inference/junction_tree.hpp>
 #include <pgm/inference/variable_elimination.hpp>
+#include <pgm/query/model.hpp>
 
 #include <nlohmann/json.hpp>
 #include <sys/resource.h>
@@ -24,7 +25,6 @@
 #include <numeric>
 #include <optional>
 #include <random>
-#include <variant>
 
 namespace pgm::cli {
 namespace {
@@ -225,8 +225,8 @@ void run_bench(const M& model, const BenchOptions& o, double load_seconds, std::
 // variables) the CPU time of all posterior marginals, min over `repeat` runs, median over the sets:
 // - reused: one tree built before, then calibrate(e) + marginal(v) for every v. "cold" builds the
 //   evidence-specialised tree on every call (cache off), "warm" finds it cached (repeated patterns);
-// - one-shot: build the tree and calibrate once, with the evidence-free tree (what a single
-//   `pgm marginals` does today) and with the tree built for the evidence's pattern.
+// - one-shot: build the tree and calibrate once, with the evidence-free tree and with the tree built
+//   for the evidence's pattern (what a single `pgm marginals --given` builds: Model::junction_tree_for).
 template <class M>
 void run_cells(const M& model, const BenchOptions& o, std::ostream& out) {
   const std::string name = display_name(model.name(), o.model.path);
@@ -355,17 +355,15 @@ void register_bench_command(CLI::App& app) {
     // --cells measures one evidence set per kind unless asked for more (the peers' protocol).
     if (opts->cells && sets_option->count() == 0) opts->evidence_sets = 1;
     const auto t0 = Clock::now();
-    const ModelVariant model = load(opts->model);
+    const Model model = Model::from_variant(load(opts->model));
     const double load_seconds = seconds_since(t0);
-    std::size_t size = 0;
-    if (const auto* bn = std::get_if<BayesianNetwork>(&model)) size = bn->size();
-    if (const auto* mn = std::get_if<MarkovNetwork>(&model)) size = mn->size();
+    const std::size_t size = model.discrete() ? model.size() : 0;
     if (opts->observed > 0 && static_cast<std::size_t>(opts->observed) > size)
       throw QueryError("--observed " + std::to_string(opts->observed) + " is more than the model's " +
                        std::to_string(size) + " variables");
-    if (const auto* bn = std::get_if<BayesianNetwork>(&model))
+    if (const auto* bn = model.bayesian_network())
       return opts->cells ? run_cells(*bn, *opts, std::cout) : run_bench(*bn, *opts, load_seconds, std::cout);
-    if (const auto* mn = std::get_if<MarkovNetwork>(&model))
+    if (const auto* mn = model.markov_network())
       return opts->cells ? run_cells(*mn, *opts, std::cout) : run_bench(*mn, *opts, load_seconds, std::cout);
     throw QueryError("pgm bench needs a discrete model (Bayesian or Markov network)");
   });

@@ -1,13 +1,15 @@
-// `pgm marginals`, `pgm query` and `pgm info`: exact inference on discrete models.
+// `pgm marginals`, `pgm query` and `pgm info`: exact inference on discrete models. Parse, ask the
+// library's query API (pgm::Model, query::Evidence, Query/Result), print; Gaussian models go to
+// gaussian.cpp.
 #include "pgm/commands.hpp"
 #include "pgm/commands/gaussian_info.hpp"
 #include "pgm/output.hpp"
 
 #include <pgm/core/error.hpp>
 #include <pgm/core/size.hpp>
-#include <pgm/inference/junction_tree.hpp>
 #include <pgm/inference/variable_elimination.hpp>
 #include <pgm/io/evidence.hpp>
+#include <pgm/query.hpp>
 
 #include <unistd.h>
 
@@ -17,7 +19,6 @@
 #include <iostream>
 #include <limits>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -28,7 +29,7 @@
 namespace pgm::cli {
 namespace {
 
-using Assignments = std::vector<std::pair<std::string, std::string>>;
+using query::Assignments;
 
 // Options shared by marginals and query.
 struct InferenceOptions {
@@ -127,150 +128,43 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
   return std::get<LinearGaussianNetwork>(model).names();
 }
 
-// What the library's size refusals mean on the command line.
-// The junction tree's refusal (`tree`) can be avoided by variable elimination; VE's cannot.
-[[noreturn]] void restate_limit(const LimitError& e, bool tree) {
-  throw LimitError(std::string(e.what()) + (tree ? " (--max-memory SIZE sets the limit; --method ve uses variable elimination)"
-                                                 : " (--max-memory SIZE sets the limit)"));
+// The library's answer, its size refusals restated with the options that matter: a refused
+// junction tree (the structure for the query) can be avoided by variable elimination; VE's cannot.
+[[nodiscard]] query::Result answer(const Model& model, const query::Query& q, std::size_t max_memory_bytes) {
+  query::EngineOptions options;
+  options.max_memory_bytes = max_memory_bytes;
+  try {
+    return model.answer(q, options);
+  } catch (const query::StructureLimitError& e) {
+    throw LimitError(std::string(e.what()) + " (--max-memory SIZE sets the limit; --method ve uses variable elimination)");
+  } catch (const LimitError& e) {
+    throw LimitError(std::string(e.what()) + " (--max-memory SIZE sets the limit)");
+  }
 }
 
-// A discrete model with its inference engines. The engines keep a pointer to the model, which the
-// caller owns and keeps alive for their lifetime. With `junction_tree`, marginals come from one
-// calibration of a tree built for the evidence's observed variables (reduced away before the tree
-// is built, so one-shot use pays for the smaller tree only); joints and conditional tables (which
-// need not sit in one clique) always use VE.
-class DiscreteQuery {
- public:
-  DiscreteQuery(const ModelVariant& model, bool junction_tree, std::size_t max_memory_bytes) try
-      : junction_tree_(junction_tree) {
-    jt_.max_memory_bytes = max_memory_bytes;
-    VariableEliminationOptions ve;
-    ve.max_memory_bytes = max_memory_bytes;
-    if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {
-      vars_ = &bn->variables();
-      name_ = bn->name();
-      bn_ = bn;
-      engine_ = std::make_unique<VariableElimination>(*bn, ve);
-    } else if (const auto* mn = std::get_if<MarkovNetwork>(&model)) {
-      vars_ = &mn->variables();
-      name_ = mn->name();
-      markov_ = true;
-      mn_ = mn;
-      engine_ = std::make_unique<VariableElimination>(*mn, ve);
-    } else {
-      throw QueryError("this command needs a discrete model (Bayesian or Markov network)");
-    }
-  } catch (const LimitError& e) {
-    restate_limit(e, true);
-  }
-
-  [[nodiscard]] const VariableSet& variables() const noexcept { return *vars_; }
-  [[nodiscard]] bool markov() const noexcept { return markov_; }
-
-  void set_evidence(Assignments given) {
-    evidence_ = vars_->evidence(given);
-    given_ = std::move(given);
-  }
-  [[nodiscard]] const Assignments& given() const noexcept { return given_; }
-
-  // P(targets | e) with its variables in the order of `targets`, row-major (first slowest). Sets
-  // P(e) as a side effect. ZeroProbabilityEvidence names the evidence.
-  [[nodiscard]] std::vector<double> joint(const std::vector<VariableId>& targets) {
-    const Posterior posterior = explain_zero([&] { return engine_->joint(targets, evidence_); });
-    probability_of_evidence_ = posterior.probability_of_evidence;
-    log_probability_of_evidence_ = posterior.log_probability_of_evidence;
-    return posterior.distribution.values_in_order(targets);
-  }
-
-  // P(t | e) for each target, in order. Sets P(e) as a side effect.
-  [[nodiscard]] std::vector<std::vector<double>> marginals(const std::vector<VariableId>& targets) {
-    std::vector<std::vector<double>> out;
-    if (junction_tree_) {
-      if (!tree_) build_tree();
-      const CalibratedJunctionTree calibrated = explain_zero([&] { return tree_->calibrate(evidence_); });
-      probability_of_evidence_ = calibrated.probability_of_evidence();
-      log_probability_of_evidence_ = calibrated.log_probability_of_evidence();
-      for (VariableId t : targets) {
-        const Factor f = calibrated.marginal(t);
-        out.emplace_back(f.values().begin(), f.values().end());
-      }
-    } else {
-      for (VariableId t : targets) out.push_back(joint({t}));
-    }
-    return out;
-  }
-
-  // Valid after a call to joint() or marginal().
-  [[nodiscard]] double probability_of_evidence() const noexcept { return probability_of_evidence_; }
-  [[nodiscard]] double log_probability_of_evidence() const noexcept { return log_probability_of_evidence_; }
-
-  // Runs `f`, restating ZeroProbabilityEvidence with the evidence and the model named, and size
-  // refusals with the option that sets the limit.
-  template <typename F>
-  [[nodiscard]] auto explain_zero(F&& f) const -> decltype(f()) {
-    try {
-      return f();
-    } catch (const LimitError& e) {
-      restate_limit(e, false);
-    } catch (const ZeroProbabilityEvidence&) {
-      const std::string model = name_.empty() ? std::string("the model") : "model '" + name_ + "'";
-      if (given_.empty())
-        throw ZeroProbabilityEvidence("every configuration of " + model +
-                                      " has weight zero (its partition function is 0), so no distribution exists");
-      throw ZeroProbabilityEvidence("the evidence " + format_assignments(given_) + " has probability zero under " +
-                                    model + ", so no posterior exists");
-    }
-  }
-
-  // Names → ids, QueryError on unknown names (listing the known ones) or repeats.
-  [[nodiscard]] std::vector<VariableId> ids(const std::vector<std::string>& names) const {
-    std::vector<VariableId> out;
-    for (const auto& name : names) {
-      const VariableId id = vars_->id(name);
-      if (std::find(out.begin(), out.end(), id) != out.end()) {
-        throw QueryError("variable '" + name + "' is listed twice as a target");
-      }
-      out.push_back(id);
-    }
-    return out;
-  }
-
- private:
-  void build_tree() try {
-    std::vector<VariableId> observed;
-    for (const auto& [v, state] : evidence_) observed.push_back(v);
-    tree_ = bn_ ? std::make_unique<JunctionTree>(*bn_, observed, jt_) : std::make_unique<JunctionTree>(*mn_, observed, jt_);
-  } catch (const LimitError& e) {
-    restate_limit(e, true);
-  }
-
-  const VariableSet* vars_ = nullptr;
-  const BayesianNetwork* bn_ = nullptr;
-  const MarkovNetwork* mn_ = nullptr;
-  bool junction_tree_ = false;
-  JunctionTreeOptions jt_;
-  std::string name_;
-  bool markov_ = false;
-  std::unique_ptr<VariableElimination> engine_;
-  std::unique_ptr<JunctionTree> tree_;
-  Evidence evidence_;
-  Assignments given_;
-  double probability_of_evidence_ = 1;
-  double log_probability_of_evidence_ = 0;
+// An answer with what its printing needs from the question.
+struct Answer {
+  query::Result result;
+  query::Assignments given;  // the evidence as given
+  bool markov = false;       // P(e) is a partition function
 };
+
+[[nodiscard]] Answer ask(const Model& model, const query::Query& q, std::size_t max_memory_bytes) {
+  return {answer(model, q, max_memory_bytes), q.evidence.as_given(), model.kind() == query::ModelKind::markov_network};
+}
 
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-void add_evidence_fields(Json& out, const DiscreteQuery& q) {
-  out["evidence"] = evidence_json(q.given());
-  out["probability_of_evidence"] = number_json(q.probability_of_evidence());
-  out["log_probability_of_evidence"] = number_json(q.log_probability_of_evidence());
+void add_evidence_fields(Json& out, const Answer& a) {
+  out["evidence"] = evidence_json(a.given);
+  out["probability_of_evidence"] = number_json(a.result.probability_of_evidence);
+  out["log_probability_of_evidence"] = number_json(a.result.log_probability_of_evidence);
 }
 
-[[nodiscard]] Json distribution_json(const Variable& v, std::span<const double> p) {
+[[nodiscard]] Json distribution_json(const std::vector<std::string>& states, std::span<const double> p) {
   Json out = Json::object();
-  for (std::size_t s = 0; s < v.states.size(); ++s) append(out, v.states[s], p[s]);
+  for (std::size_t s = 0; s < states.size(); ++s) append(out, states[s], p[s]);
   return out;
 }
 
@@ -281,116 +175,177 @@ void add_evidence_fields(Json& out, const DiscreteQuery& q) {
 // probability of evidence is the partition function of the reduced model. Empty for a Bayesian
 // network without evidence (P(e) = 1 says nothing). A value that overflows, underflows to 0 or
 // is subnormal (few digits left) is shown as exp(log value), which stays exact.
-[[nodiscard]] std::string evidence_note(const DiscreteQuery& q) {
-  const double pe = q.probability_of_evidence();
-  const double log_pe = q.log_probability_of_evidence();
+[[nodiscard]] std::string evidence_note(const Answer& a) {
+  const double pe = a.result.probability_of_evidence;
+  const double log_pe = a.result.log_probability_of_evidence;
   const bool plain = std::isfinite(pe) && (pe >= std::numeric_limits<double>::min() || !std::isfinite(log_pe));
   const std::string value = plain ? format_number(pe, 6) : "exp(" + format_number(log_pe, 10) + ")";
-  if (q.markov()) return (q.given().empty() ? "Z = " : "Z(e) = ") + value;
-  if (q.given().empty()) return {};
+  if (a.markov) return (a.given.empty() ? "Z = " : "Z(e) = ") + value;
+  if (a.given.empty()) return {};
   return "P(e) = " + value;
 }
 
 // "P(Rain | WetGrass=wet)   P(e) = 0.6471"
-void print_title(std::ostream& out, const std::string& lhs, const std::string& conditions, const DiscreteQuery& q) {
+void print_title(std::ostream& out, const std::string& lhs, const std::string& conditions, const Answer& a) {
   std::string title = "P(" + lhs;
   if (!conditions.empty()) title += " | " + conditions;
   title += ")";
-  const std::string note = evidence_note(q);
+  const std::string note = evidence_note(a);
   out << title << (note.empty() ? "" : "   " + note) << '\n';
 }
 
-[[nodiscard]] std::string conditions_of(const DiscreteQuery& q, const std::string& extra = {}) {
+[[nodiscard]] std::string conditions_of(const Answer& a, const std::string& extra = {}) {
   std::string c = extra;
-  const std::string e = format_assignments(q.given());
+  const std::string e = format_assignments(a.given);
   if (!c.empty() && !e.empty()) c += ", ";
   return c + e;
 }
 
-// One block per variable:  name, then "state  0.1234  bar" rows with a common state column width.
-struct Block {
-  const Variable* variable;
-  std::vector<double> p;
-};
-
-void print_blocks(std::ostream& out, const std::vector<Block>& blocks) {
+// One block per variable: name, then "state  0.1234  bar" rows with a common state column width.
+void print_blocks(std::ostream& out, const query::Result& r) {
   std::size_t state_width = 0;
   std::size_t prob_width = 0;
-  for (const auto& b : blocks) {
-    for (std::size_t s = 0; s < b.p.size(); ++s) {
-      state_width = std::max(state_width, display_width(b.variable->states[s]));
-      prob_width = std::max(prob_width, format_probability(b.p[s]).size());
+  for (std::size_t i = 0; i < r.variables.size(); ++i) {
+    for (std::size_t s = 0; s < r.marginals[i].size(); ++s) {
+      state_width = std::max(state_width, display_width(r.states[i][s]));
+      prob_width = std::max(prob_width, format_probability(r.marginals[i][s]).size());
     }
   }
-  for (const auto& b : blocks) {
-    out << "  " << b.variable->name << '\n';
-    for (std::size_t s = 0; s < b.p.size(); ++s) {
-      std::string line = "    " + pad(b.variable->states[s], state_width) + "  " +
-                         pad(format_probability(b.p[s]), prob_width, true) + "  " + bar(b.p[s]);
+  for (std::size_t i = 0; i < r.variables.size(); ++i) {
+    out << "  " << r.variables[i] << '\n';
+    for (std::size_t s = 0; s < r.marginals[i].size(); ++s) {
+      const double p = r.marginals[i][s];
+      std::string line = "    " + pad(r.states[i][s], state_width) + "  " + pad(format_probability(p), prob_width, true) +
+                         "  " + bar(p);
       while (line.back() == ' ') line.pop_back();
       out << line << '\n';
     }
   }
 }
 
-// "P(Rain | WetGrass=wet)" for one variable, "Posterior marginals given WetGrass=wet" for several.
-void print_marginals(const DiscreteQuery& q, const std::vector<Block>& blocks) {
-  const std::string conditions = conditions_of(q);
-  if (blocks.size() == 1) {
-    print_title(std::cout, blocks.front().variable->name, conditions, q);
+// `{"marginals": ...}` plus the evidence fields, or the table: "P(Rain | WetGrass=wet)" for one
+// variable, "Posterior marginals given WetGrass=wet" for several.
+void print_marginals(const Answer& a, bool json) {
+  const query::Result& r = a.result;
+  if (json) {
+    Json out = Json::object();
+    Json& marginals = out["marginals"] = Json::object();
+    for (std::size_t i = 0; i < r.variables.size(); ++i)
+      append(marginals, r.variables[i], distribution_json(r.states[i], r.marginals[i]));
+    add_evidence_fields(out, a);
+    print_json(out, std::cout);
+    return;
+  }
+  const std::string conditions = conditions_of(a);
+  if (r.variables.size() == 1) {
+    print_title(std::cout, r.variables.front(), conditions, a);
   } else {
-    const std::string note = evidence_note(q);
+    const std::string note = evidence_note(a);
     std::cout << (conditions.empty() ? "Marginals" : "Posterior marginals given " + conditions)
               << (note.empty() ? "" : "   " + note) << '\n';
   }
-  print_blocks(std::cout, blocks);
+  print_blocks(std::cout, r);
+}
+
+void print_joint(const Answer& a, bool json) {
+  const query::Result& r = a.result;
+  if (json) {
+    Json out = Json::object();
+    Json& joint = out["joint"] = Json::object();
+    joint["variables"] = r.variables;
+    joint["table"] = r.joint;
+    add_evidence_fields(out, a);
+    print_json(out, std::cout);
+    return;
+  }
+  std::string lhs;
+  for (const auto& name : r.variables) lhs += (lhs.empty() ? "" : ", ") + name;
+  print_title(std::cout, lhs, conditions_of(a), a);
+
+  TextTable t(2);
+  t.add_row(r.variables);
+  t.right_align(r.variables.size());
+  std::vector<std::size_t> states(r.variables.size(), 0);
+  for (double p : r.joint) {
+    std::vector<std::string> row;
+    for (std::size_t i = 0; i < states.size(); ++i) row.push_back(r.states[i][states[i]]);
+    row.push_back(format_probability(p));
+    row.push_back(bar(p));
+    t.add_row(std::move(row));
+    // Next assignment, last variable fastest.
+    for (std::size_t i = states.size(); i-- > 0;) {
+      if (++states[i] < r.joint_shape[i]) break;
+      states[i] = 0;
+    }
+  }
+  t.print(std::cout);
+}
+
+// P(X | y, e) for every state y of Y; "undefined" where P(y | e) = 0.
+void print_conditional(const Answer& a, bool json) {
+  const query::Result& r = a.result;
+  const std::string& x = r.variables.front();
+  const std::vector<std::string>& x_states = r.states.front();
+  const std::string& y = r.given_variable;
+  if (json) {
+    Json out = Json::object();
+    Json& cond = out["conditional"] = Json::object();
+    cond["target"] = x;
+    cond["given_variable"] = y;
+    Json& table = cond["table"] = Json::object();
+    for (std::size_t j = 0; j < r.conditional.size(); ++j)
+      append(table, r.given_states[j], r.conditional[j] ? distribution_json(x_states, *r.conditional[j]) : Json(nullptr));
+    add_evidence_fields(out, a);
+    print_json(out, std::cout);
+    return;
+  }
+  print_title(std::cout, x, conditions_of(a, y), a);
+  std::size_t state_width = 0;
+  for (const auto& s : x_states) state_width = std::max(state_width, display_width(s));
+  const std::string given_text = a.given.empty() ? "" : " | " + format_assignments(a.given);
+  for (std::size_t j = 0; j < r.conditional.size(); ++j) {
+    const std::string& yj = r.given_states[j];
+    const std::string p_y = "P(" + y + "=" + yj + given_text + ")";
+    if (!r.conditional[j]) {
+      std::cout << "  " << y << " = " << yj << "   undefined: " << p_y << " = 0\n";
+      continue;
+    }
+    std::cout << "  " << y << " = " << yj << "   " << p_y << " = " << format_probability(r.given_probabilities[j]) << '\n';
+    for (std::size_t s = 0; s < x_states.size(); ++s) {
+      const double p = (*r.conditional[j])[s];
+      std::string line = "    " + pad(x_states[s], state_width) + "  " + format_probability(p) + "  " + bar(p);
+      while (line.back() == ' ') line.pop_back();
+      std::cout << line << '\n';
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-// `{"marginals": ...}` plus the evidence fields, or the human table.
-void print_marginal_blocks(const DiscreteQuery& q, const std::vector<Block>& blocks, bool json) {
-  if (json) {
-    Json out = Json::object();
-    Json& marginals = out["marginals"] = Json::object();
-    for (const auto& b : blocks) append(marginals, b.variable->name, distribution_json(*b.variable, b.p));
-    add_evidence_fields(out, q);
-    print_json(out, std::cout);
-    return;
-  }
-  print_marginals(q, blocks);
-}
-
 void run_marginals(const InferenceOptions& opts) {
   const std::size_t max_memory = parse_memory(opts.max_memory);
   set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(opts.given);
-  const ModelVariant model = load(opts.model);
+  ModelVariant loaded = load(opts.model);
   given = evidence_of(opts, std::move(given));
-  if (is_gaussian(model)) {
+  if (is_gaussian(loaded)) {
     // Every variable not observed: its posterior mean and variance.
     std::vector<std::string> targets;
-    for (const auto& name : gaussian_names(model)) {
+    for (const auto& name : gaussian_names(loaded)) {
       if (std::none_of(given.begin(), given.end(), [&](const auto& g) { return g.first == name; })) {
         targets.push_back(name);
       }
     }
     if (targets.empty()) throw QueryError("every variable is observed: nothing left to infer");
-    run_gaussian_query(model, targets, given, opts.json, std::cout);
+    run_gaussian_query(loaded, targets, given, opts.json, std::cout);
     return;
   }
-
-  DiscreteQuery q(model, opts.method == "jt", max_memory);
-  q.set_evidence(std::move(given));
-  const VariableSet& vars = q.variables();
-  std::vector<VariableId> all(vars.size());
-  for (VariableId v = 0; v < vars.size(); ++v) all[v] = v;
-  std::vector<std::vector<double>> p = q.marginals(all);
-  std::vector<Block> blocks;
-  for (VariableId v = 0; v < vars.size(); ++v) blocks.push_back({&vars[v], std::move(p[v])});
-
-  print_marginal_blocks(q, blocks, opts.json);
+  const Model model = Model::from_variant(std::move(loaded));
+  query::Query q;  // every variable's marginal
+  q.evidence = query::Evidence::from_names(model, given);
+  q.method = opts.method;
+  print_marginals(ask(model, q, max_memory), opts.json);
 }
 
 struct QueryCommand {
@@ -400,134 +355,37 @@ struct QueryCommand {
   bool joint = false;
 };
 
-void print_joint(const DiscreteQuery& q, const std::vector<VariableId>& ids, const std::vector<double>& table) {
-  const VariableSet& vars = q.variables();
-  std::string lhs;
-  for (VariableId v : ids) lhs += (lhs.empty() ? "" : ", ") + vars[v].name;
-  print_title(std::cout, lhs, conditions_of(q), q);
-
-  TextTable t(2);
-  std::vector<std::string> header;
-  for (VariableId v : ids) header.push_back(vars[v].name);
-  t.add_row(header);
-  t.right_align(ids.size());
-  std::vector<std::size_t> states(ids.size(), 0);
-  for (double p : table) {
-    std::vector<std::string> row;
-    for (std::size_t i = 0; i < ids.size(); ++i) row.push_back(vars[ids[i]].states[states[i]]);
-    row.push_back(format_probability(p));
-    row.push_back(bar(p));
-    t.add_row(std::move(row));
-    // Next assignment, last variable fastest.
-    for (std::size_t i = ids.size(); i-- > 0;) {
-      if (++states[i] < vars[ids[i]].cardinality()) break;
-      states[i] = 0;
-    }
-  }
-  t.print(std::cout);
-}
-
-void run_conditional(DiscreteQuery& q, VariableId x, VariableId y, bool json) {
-  const Variable& vx = q.variables()[x];
-  const Variable& vy = q.variables()[y];
-  // P(Y, X | e) with Y slowest: row y is P(y, X | e), whose sum is P(y | e). Then
-  // P(X | y, e) = P(X, y | e) / P(y | e), undefined where P(y | e) = 0.
-  const std::vector<double> joint = q.joint({y, x});
-  const std::size_t nx = vx.cardinality();
-  std::vector<std::optional<std::vector<double>>> rows;
-  std::vector<double> py;
-  for (std::size_t j = 0; j < vy.cardinality(); ++j) {
-    const std::span<const double> row(joint.data() + j * nx, nx);
-    double sum = 0;
-    for (double p : row) sum += p;
-    py.push_back(sum);
-    if (sum > 0) {
-      std::vector<double> c(row.begin(), row.end());
-      for (double& p : c) p /= sum;
-      rows.emplace_back(std::move(c));
-    } else {
-      rows.emplace_back(std::nullopt);
-    }
-  }
-
-  if (json) {
-    Json out = Json::object();
-    Json& cond = out["conditional"] = Json::object();
-    cond["target"] = vx.name;
-    cond["given_variable"] = vy.name;
-    Json& table = cond["table"] = Json::object();
-    for (std::size_t j = 0; j < rows.size(); ++j) {
-      append(table, vy.states[j], rows[j] ? distribution_json(vx, *rows[j]) : Json(nullptr));
-    }
-    add_evidence_fields(out, q);
-    print_json(out, std::cout);
-    return;
-  }
-  print_title(std::cout, vx.name, conditions_of(q, vy.name), q);
-  std::size_t state_width = 0;
-  for (const auto& s : vx.states) state_width = std::max(state_width, display_width(s));
-  const std::string given_text = q.given().empty() ? "" : " | " + format_assignments(q.given());
-  for (std::size_t j = 0; j < rows.size(); ++j) {
-    const std::string p_y = "P(" + vy.name + "=" + vy.states[j] + given_text + ")";
-    if (!rows[j]) {
-      std::cout << "  " << vy.name << " = " << vy.states[j] << "   undefined: " << p_y << " = 0\n";
-      continue;
-    }
-    std::cout << "  " << vy.name << " = " << vy.states[j] << "   " << p_y << " = " << format_probability(py[j])
-              << '\n';
-    for (std::size_t s = 0; s < nx; ++s) {
-      std::string line = "    " + pad(vx.states[s], state_width) + "  " + format_probability((*rows[j])[s]) + "  " +
-                         bar((*rows[j])[s]);
-      while (line.back() == ' ') line.pop_back();
-      std::cout << line << '\n';
-    }
-  }
-}
-
 void run_query(const QueryCommand& cmd) {
   const std::size_t max_memory = parse_memory(cmd.common.max_memory);
   set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(cmd.common.given);
-  const ModelVariant model = load(cmd.common.model);
+  ModelVariant loaded = load(cmd.common.model);
   given = evidence_of(cmd.common, std::move(given));
-  if (is_gaussian(model)) {
+  if (is_gaussian(loaded)) {
     if (!cmd.by.empty()) throw QueryError("--by needs a discrete model; a Gaussian query already gives the joint");
-    run_gaussian_query(model, cmd.targets, given, cmd.common.json, std::cout);
+    run_gaussian_query(loaded, cmd.targets, given, cmd.common.json, std::cout);
     return;
   }
-
-  DiscreteQuery q(model, cmd.common.method == "jt", max_memory);
-  q.set_evidence(std::move(given));
-  const std::vector<VariableId> ids = q.ids(cmd.targets);
-  const VariableSet& vars = q.variables();
-
+  const Model model = Model::from_variant(std::move(loaded));
+  query::Query q;
+  q.evidence = query::Evidence::from_names(model, given);
+  q.targets = cmd.targets;
+  q.method = cmd.common.method;
   if (!cmd.by.empty()) {
-    const VariableId y = vars.id(cmd.by);
+    // The library's refusals, worded for the option (after the names are checked, as it does).
+    const std::vector<VariableId> ids = query::target_ids(model, cmd.targets);
+    const VariableId y = model.id(cmd.by);
     if (ids.size() != 1) throw QueryError("--by takes exactly one target variable, got " + std::to_string(ids.size()));
     if (ids[0] == y) throw QueryError("--by '" + cmd.by + "' is the target itself");
-    run_conditional(q, ids[0], y, cmd.common.json);
-    return;
+    q.shape = query::Query::Shape::conditional;
+    q.given_variable = cmd.by;
+    print_conditional(ask(model, q, max_memory), cmd.common.json);
+  } else if (cmd.joint) {
+    q.shape = query::Query::Shape::joint;
+    print_joint(ask(model, q, max_memory), cmd.common.json);
+  } else {
+    print_marginals(ask(model, q, max_memory), cmd.common.json);
   }
-
-  if (cmd.joint) {
-    const std::vector<double> table = q.joint(ids);
-    if (cmd.common.json) {
-      Json out = Json::object();
-      Json& joint = out["joint"] = Json::object();
-      joint["variables"] = cmd.targets;
-      joint["table"] = table;
-      add_evidence_fields(out, q);
-      print_json(out, std::cout);
-    } else {
-      print_joint(q, ids, table);
-    }
-    return;
-  }
-
-  std::vector<std::vector<double>> p = q.marginals(ids);
-  std::vector<Block> blocks;
-  for (std::size_t i = 0; i < ids.size(); ++i) blocks.push_back({&vars[ids[i]], std::move(p[i])});
-  print_marginal_blocks(q, blocks, cmd.common.json);
 }
 
 // The clique table size, exact as an integer when it is one.
