@@ -1,7 +1,9 @@
 # The library's layers and what each may use: the one place the order is written. lib/CMakeLists.txt
-# builds one library per layer linked to exactly these, and the `layers` test
-# (tests/layers/check_layers.cmake) fails when a file in include/pgm/<layer>/ or lib/<layer>/
-# includes a header of a layer outside its closure (itself and everything below it here).
+# builds one object library per layer linked to exactly these. The tests labelled `layers`
+# (tests/layers) fail when a file in include/pgm/<layer>/ or lib/<layer>/ includes a header of a
+# layer outside its closure (itself and everything below it here), when a layer target builds a
+# file of another directory, and when a layer's objects linked with its closure alone leave a
+# symbol undefined (a call into a layer above, with or without an #include showing it).
 #
 #   core < graph < model < inference < independence       (the numeric CI check runs VE)
 #          graph < gaussian                               (beside model, inference, independence)
