@@ -842,9 +842,8 @@ Factor reduce(const Factor& f, const Evidence& evidence) {
   bool any = false;
   for (std::size_t d = 0; d < f.arity(); ++d) {
     const VariableId v = f.variables()[d];
-    auto it = std::lower_bound(evidence.begin(), evidence.end(), v,
-                               [](const auto& p, VariableId x) { return p.first < x; });
-    if (it != evidence.end() && it->first == v) {
+    // Evidence is sorted and unique by construction, so the binary search finds every observation.
+    if (const auto* it = evidence.find(v)) {
       if (it->second >= f.cardinalities()[d])
         throw QueryError("evidence state index " + std::to_string(it->second) + " out of range for variable " +
                          std::to_string(v));

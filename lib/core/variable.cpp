@@ -71,28 +71,68 @@ std::vector<VariableId> VariableSet::ids(std::span<const std::string> names) con
 }
 
 Evidence VariableSet::evidence(std::span<const std::pair<std::string, std::string>> assignments) const {
-  Evidence e;
+  std::vector<Evidence::value_type> e;
   e.reserve(assignments.size());
   for (const auto& [name, state] : assignments) {
     const VariableId v = id(name);
     e.emplace_back(v, variables_[v].state_index(state));
   }
-  // Sort by id keeping the given order among repeats, so a conflict names the states as given.
+  // Conflicts first, by name and with the states as given (Evidence itself only knows ids): sort
+  // by id keeping the given order among repeats.
   std::stable_sort(e.begin(), e.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::size_t i = 1; i < e.size(); ++i) {
+    if (e[i - 1].first == e[i].first && e[i - 1].second != e[i].second) {
+      const Variable& var = variables_[e[i].first];
+      throw QueryError("evidence gives variable '" + var.name + "' two different states: '" +
+                       var.states[e[i - 1].second] + "' and '" + var.states[e[i].second] + "'");
+    }
+  }
+  return Evidence(std::move(e));
+}
+
+void Evidence::normalise() {
+  const auto by_id = [](const value_type& a, const value_type& b) { return a.first < b.first; };
+  // The common case, already sorted without repeats, costs one pass.
+  bool strictly_sorted = true;
+  for (std::size_t i = 1; i < pairs_.size() && strictly_sorted; ++i) strictly_sorted = pairs_[i - 1].first < pairs_[i].first;
+  if (strictly_sorted) return;
+  std::stable_sort(pairs_.begin(), pairs_.end(), by_id);
   std::size_t kept = 0;
-  for (std::size_t i = 0; i < e.size(); ++i) {
-    if (kept > 0 && e[kept - 1].first == e[i].first) {
-      if (e[kept - 1].second != e[i].second) {
-        const Variable& var = variables_[e[i].first];
-        throw QueryError("evidence gives variable '" + var.name + "' two different states: '" +
-                         var.states[e[kept - 1].second] + "' and '" + var.states[e[i].second] + "'");
+  for (std::size_t i = 0; i < pairs_.size(); ++i) {
+    if (kept > 0 && pairs_[kept - 1].first == pairs_[i].first) {
+      if (pairs_[kept - 1].second != pairs_[i].second) {
+        throw QueryError("evidence gives variable id " + std::to_string(pairs_[i].first) +
+                         " two different states: index " + std::to_string(pairs_[kept - 1].second) + " and index " +
+                         std::to_string(pairs_[i].second));
       }
       continue;
     }
-    e[kept++] = e[i];
+    pairs_[kept++] = pairs_[i];
   }
-  e.resize(kept);
-  return e;
+  pairs_.resize(kept);
+}
+
+void Evidence::insert(VariableId v, std::size_t state) {
+  if (pairs_.empty() || pairs_.back().first < v) {
+    pairs_.emplace_back(v, state);
+    return;
+  }
+  const auto it = std::lower_bound(pairs_.begin(), pairs_.end(), v,
+                                   [](const value_type& p, VariableId x) { return p.first < x; });
+  if (it != pairs_.end() && it->first == v) {
+    if (it->second != state) {
+      throw QueryError("evidence gives variable id " + std::to_string(v) + " two different states: index " +
+                       std::to_string(it->second) + " and index " + std::to_string(state));
+    }
+    return;
+  }
+  pairs_.insert(it, {v, state});
+}
+
+const Evidence::value_type* Evidence::find(VariableId v) const noexcept {
+  const auto it = std::lower_bound(pairs_.begin(), pairs_.end(), v,
+                                   [](const value_type& p, VariableId x) { return p.first < x; });
+  return it != pairs_.end() && it->first == v ? &*it : nullptr;
 }
 
 }  // namespace pgm

@@ -98,13 +98,13 @@ NumericIndependence check(const M& model, std::span<const VariableId> x_in, std:
   result.independent = result.max_difference <= tolerance;
   if (result.max_difference > 0.0) {
     // Decode the row-major index over `order` (last fastest) into states.
-    result.worst.resize(order.size());
+    std::vector<Evidence::value_type> worst(order.size());
     for (std::size_t k = order.size(); k-- > 0;) {
       const std::size_t card = vars[order[k]].cardinality();
-      result.worst[k] = {order[k], worst_index % card};
+      worst[k] = {order[k], worst_index % card};
       worst_index /= card;
     }
-    std::sort(result.worst.begin(), result.worst.end());
+    result.worst = Evidence(std::move(worst));  // sorted by id
   }
   return result;
 }

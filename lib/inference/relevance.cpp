@@ -1,5 +1,5 @@
 #include <pgm/core/error.hpp>
-#include <pgm/independence/d_separation.hpp>
+#include <pgm/graph/reachability.hpp>
 #include <pgm/inference/relevance.hpp>
 
 #include <numeric>

@@ -12,19 +12,14 @@
 namespace pgm {
 
 Evidence checked_evidence(const VariableSet& vars, Evidence evidence) {
-  std::sort(evidence.begin(), evidence.end());
+  // Sorted by id without repeats by construction (pgm::Evidence): only ids and states to check.
   for (std::size_t i = 0; i < evidence.size(); ++i) {
     const auto [v, s] = evidence[i];
     if (v >= vars.size()) throw QueryError("evidence names variable id " + std::to_string(v) + ", but the model has " + std::to_string(vars.size()) + " variables");
     if (s >= vars[v].cardinality())
       throw QueryError("evidence gives variable '" + vars[v].name + "' state index " + std::to_string(s) +
                        "; its states are: " + join_names(vars[v].states));
-    if (i > 0 && evidence[i - 1].first == v) {
-      if (evidence[i - 1].second != s)
-        throw QueryError("evidence gives variable '" + vars[v].name + "' two different states");
-    }
   }
-  evidence.erase(std::unique(evidence.begin(), evidence.end()), evidence.end());
   return evidence;
 }
 

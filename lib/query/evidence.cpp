@@ -161,7 +161,7 @@ Evidence Evidence::from_ids(const Model& model, std::span<const std::pair<Variab
     throw QueryError("evidence by state index needs a discrete model; this is a " +
                      std::string(to_string(model.kind())) + " model (give values by name)");
   const VariableSet& vars = model.variable_set();
-  ::pgm::Evidence given(pairs.begin(), pairs.end());
+  std::vector<::pgm::Evidence::value_type> given(pairs.begin(), pairs.end());  // checked with names first
   for (std::size_t i = 0; i < given.size(); ++i) {
     const auto [v, s] = given[i];
     if (v >= vars.size())
@@ -185,9 +185,7 @@ Evidence Evidence::from_ids(const Model& model, std::span<const std::pair<Variab
       seen[v] = true;
       e.as_given_.emplace_back(vars[v].name, vars[v].states[s]);
     }
-  std::sort(given.begin(), given.end());
-  given.erase(std::unique(given.begin(), given.end()), given.end());
-  e.hard_ = std::move(given);
+  e.hard_ = ::pgm::Evidence(std::move(given));
   for (const auto& [v, s] : e.hard_) e.names_.push_back(vars[v].name);
   return e;
 }

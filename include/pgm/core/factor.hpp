@@ -84,7 +84,7 @@ void sum_out_into(const Factor& f, std::span<const VariableId> vs, Factor& out);
 // Maximises out one variable (max-product).
 [[nodiscard]] Factor max_out(const Factor& f, VariableId v);
 // Restricts to the observed states; observed variables leave the scope. Evidence on variables not
-// in the scope is ignored.
+// in the scope is ignored; QueryError when an observed state is out of range for its variable.
 [[nodiscard]] Factor reduce(const Factor& f, const Evidence& evidence);
 // Divides by the total; ZeroProbabilityEvidence when the total is zero, NumericalError when not finite.
 [[nodiscard]] Factor normalize(const Factor& f);

@@ -121,7 +121,6 @@ void run_bench(const M& model, const BenchOptions& o, double load_seconds, std::
       std::shuffle(ids.begin(), ids.end(), rng);
       Evidence e;
       for (std::size_t i = 0; i < k && i < n; ++i) e.emplace_back(ids[i], x[ids[i]]);
-      std::sort(e.begin(), e.end());
       sets.push_back(std::move(e));
     }
   }
@@ -273,7 +272,6 @@ void run_cells(const M& model, const BenchOptions& o, std::ostream& out) {
           std::iota(ids.begin(), ids.end(), 0);
           std::shuffle(ids.begin(), ids.end(), rng);
           for (std::size_t i = 0; i < kinds[kind].observed; ++i) e.emplace_back(ids[i], x[ids[i]]);
-          std::sort(e.begin(), e.end());
         }
       }
       std::vector<VariableId> pattern;
