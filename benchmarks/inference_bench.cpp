@@ -61,13 +61,13 @@ const Net* network(const std::string& name) {
 
 // Evidence of probability zero (possible with deterministic CPTs) is redrawn by shifting states.
 Evidence usable_evidence(const Net& n) {
-  Evidence e = n.evidence;
+  std::vector<std::pair<pgm::VariableId, std::size_t>> pairs(n.evidence.begin(), n.evidence.end());
   const pgm::VariableElimination ve(n.bn);
-  for (std::size_t tries = 0; tries < 50 && !(ve.probability_of_evidence(e) > 0.0); ++tries) {
-    auto& [v, s] = e[tries % e.size()];
+  for (std::size_t tries = 0; tries < 50 && !(ve.probability_of_evidence(Evidence(pairs)) > 0.0); ++tries) {
+    auto& [v, s] = pairs[tries % pairs.size()];
     s = (s + 1) % n.bn.variables()[v].cardinality();
   }
-  return e;
+  return Evidence(pairs);
 }
 
 template <class Fn>

@@ -206,7 +206,6 @@ class GaussianEngine final : public Engine {
     if (query.shape == Query::Shape::conditional)
       throw QueryError("a conditional table needs a discrete model; a Gaussian query already gives the joint");
     const Evidence e = query.evidence.for_model(model_);
-    const Gaussian& joint = model_.joint_gaussian();
     std::vector<std::string> targets = query.targets;
     if (targets.empty()) {
       if (query.shape != Query::Shape::marginals) throw QueryError("a query needs at least one target variable");
@@ -218,7 +217,8 @@ class GaussianEngine final : public Engine {
     Result r;
     r.shape = query.shape;
     r.method = "gaussian";
-    const Gaussian post = joint.posterior(targets, e.values(), &r.warnings);
+    // Conditioned in the order the evidence was given, as `pgm query` does: same bits everywhere.
+    const Gaussian post = model_.posterior(targets, e, &r.warnings);
     r.variables = post.names();
     r.states.assign(r.variables.size(), {});
     r.mean = post.mean();

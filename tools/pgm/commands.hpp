@@ -46,8 +46,6 @@ void add_model_options(CLI::App& cmd, ModelOptions& opts);
 // The model the options name, as a pgm::Model (Model::load with the options' format and
 // renormalisation); a file name without a known extension is told to use opts.format_flag.
 [[nodiscard]] Model load_model(const ModelOptions& opts);
-// The same as the readers' variant (for commands not yet on pgm::Model).
-[[nodiscard]] ModelVariant load(const ModelOptions& opts);
 
 using Assignments = query::Assignments;
 
@@ -64,9 +62,6 @@ void register_format_commands(CLI::App& app);        // convert, bench          
 // `pgm query` on a Gaussian or linear-Gaussian model (implemented in gaussian.cpp): the joint
 // posterior of `targets` given the evidence (values as text, read by the library).
 void run_gaussian_query(const Model& model, const std::vector<std::string>& targets, const Assignments& given,
-                        bool json, std::ostream& out);
-// The same for the readers' variant (copies the model into a pgm::Model).
-void run_gaussian_query(const ModelVariant& model, const std::vector<std::string>& targets, const Assignments& given,
                         bool json, std::ostream& out);
 
 }  // namespace pgm::cli

@@ -58,13 +58,6 @@ Model load_model(const ModelOptions& opts) {
   return with_format_hint(opts, [&] { return Model::load(opts.path, options); });
 }
 
-ModelVariant load(const ModelOptions& opts) {
-  io::LoadOptions options;
-  if (!opts.format.empty()) options.format = io::parse_format(opts.format);
-  options.renormalize = opts.renormalize;
-  return with_format_hint(opts, [&] { return io::load_model(opts.path, options); });
-}
-
 Assignments parse_assignments(const std::vector<std::string>& given, const char* flag) {
   const bool point = std::string_view(flag) == "--point";
   try {

@@ -353,7 +353,7 @@ void register_bench_command(CLI::App& app) {
     // --cells measures one evidence set per kind unless asked for more (the peers' protocol).
     if (opts->cells && sets_option->count() == 0) opts->evidence_sets = 1;
     const auto t0 = Clock::now();
-    const Model model = Model::from_variant(load(opts->model));
+    const Model model = load_model(opts->model);
     const double load_seconds = seconds_since(t0);
     const std::size_t size = model.discrete() ? model.size() : 0;
     if (opts->observed > 0 && static_cast<std::size_t>(opts->observed) > size)

@@ -8,7 +8,6 @@
 #include <pgm/core/error.hpp>
 #include <pgm/core/size.hpp>
 #include <pgm/inference/variable_elimination.hpp>
-#include <pgm/io/evidence.hpp>
 #include <pgm/query.hpp>
 
 #include <unistd.h>
@@ -22,7 +21,6 @@
 #include <span>
 #include <string>
 #include <type_traits>
-#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -92,40 +90,10 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
 
 // The evidence file's assignments, then those of --given (already parsed, so that a malformed
 // --given is reported before any file is read); a variable given twice must agree.
-// An unreadable evidence file is bad evidence (exit 4), not a bad model; its message names file:line.
 [[nodiscard]] Assignments evidence_of(const InferenceOptions& opts, Assignments given) {
-  Assignments out;
-  if (!opts.evidence_file.empty()) {
-    try {
-      out = io::read_evidence_file(opts.evidence_file);
-    } catch (const ParseError& e) {
-      throw QueryError(e.what());
-    } catch (const IoError& e) {
-      throw QueryError(e.what());
-    }
-  }
-  std::unordered_map<std::string, std::size_t> index;  // name -> position in out
-  for (std::size_t i = 0; i < out.size(); ++i) index.emplace(out[i].first, i);
-  for (auto& [name, state] : given) {
-    const auto same = index.find(name);
-    if (same == index.end()) {
-      index.emplace(name, out.size());
-      out.emplace_back(std::move(name), std::move(state));
-    } else if (out[same->second].second != state) {
-      throw QueryError("variable '" + name + "' is given twice with different states: '" + out[same->second].second +
-                       "' (in " + opts.evidence_file + ") and '" + state + "' (in --given)");
-    }
-  }
-  return out;
-}
-
-[[nodiscard]] bool is_gaussian(const ModelVariant& model) {
-  return std::holds_alternative<Gaussian>(model) || std::holds_alternative<LinearGaussianNetwork>(model);
-}
-
-[[nodiscard]] const std::vector<std::string>& gaussian_names(const ModelVariant& model) {
-  if (const auto* g = std::get_if<Gaussian>(&model)) return g->names();
-  return std::get<LinearGaussianNetwork>(model).names();
+  if (opts.evidence_file.empty()) return query::combine_assignments({}, "", std::move(given), "--given");
+  return query::combine_assignments(query::read_evidence_file(opts.evidence_file), opts.evidence_file,
+                                    std::move(given), "--given");
 }
 
 // The library's answer, its size refusals restated with the options that matter: a refused
@@ -327,21 +295,20 @@ void run_marginals(const InferenceOptions& opts) {
   const std::size_t max_memory = parse_memory(opts.max_memory);
   set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(opts.given);
-  ModelVariant loaded = load(opts.model);
+  const Model model = load_model(opts.model);
   given = evidence_of(opts, std::move(given));
-  if (is_gaussian(loaded)) {
+  if (!model.discrete()) {
     // Every variable not observed: its posterior mean and variance.
     std::vector<std::string> targets;
-    for (const auto& name : gaussian_names(loaded)) {
-      if (std::none_of(given.begin(), given.end(), [&](const auto& g) { return g.first == name; })) {
-        targets.push_back(name);
+    for (const auto& v : model.variables()) {
+      if (std::none_of(given.begin(), given.end(), [&](const auto& g) { return g.first == v.name; })) {
+        targets.push_back(v.name);
       }
     }
     if (targets.empty()) throw QueryError("every variable is observed: nothing left to infer");
-    run_gaussian_query(loaded, targets, given, opts.json, std::cout);
+    run_gaussian_query(model, targets, given, opts.json, std::cout);
     return;
   }
-  const Model model = Model::from_variant(std::move(loaded));
   query::Query q;  // every variable's marginal
   q.evidence = query::Evidence::from_names(model, given);
   q.method = opts.method;
@@ -359,14 +326,13 @@ void run_query(const QueryCommand& cmd) {
   const std::size_t max_memory = parse_memory(cmd.common.max_memory);
   set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(cmd.common.given);
-  ModelVariant loaded = load(cmd.common.model);
+  const Model model = load_model(cmd.common.model);
   given = evidence_of(cmd.common, std::move(given));
-  if (is_gaussian(loaded)) {
+  if (!model.discrete()) {
     if (!cmd.by.empty()) throw QueryError("--by needs a discrete model; a Gaussian query already gives the joint");
-    run_gaussian_query(loaded, cmd.targets, given, cmd.common.json, std::cout);
+    run_gaussian_query(model, cmd.targets, given, cmd.common.json, std::cout);
     return;
   }
-  const Model model = Model::from_variant(std::move(loaded));
   query::Query q;
   q.evidence = query::Evidence::from_names(model, given);
   q.targets = cmd.targets;
@@ -442,13 +408,13 @@ void print_discrete_info(const M& m, bool json) {
 }
 
 void run_info(const ModelOptions& model_opts, bool json) {
-  const ModelVariant model = load(model_opts);
-  if (is_gaussian(model)) {
+  const Model model = load_model(model_opts);
+  if (!model.discrete()) {
     print_gaussian_info(model, json, std::cout);
-  } else if (const auto* bn = std::get_if<BayesianNetwork>(&model)) {
+  } else if (const auto* bn = model.bayesian_network()) {
     print_discrete_info(*bn, json);
   } else {
-    print_discrete_info(std::get<MarkovNetwork>(model), json);
+    print_discrete_info(*model.markov_network(), json);
   }
 }
 

@@ -163,11 +163,6 @@ void run_sample(const SampleOptions& opts) {
 
 }  // namespace
 
-void run_gaussian_query(const ModelVariant& model, const std::vector<std::string>& targets, const Assignments& given,
-                        bool json, std::ostream& out) {
-  run_gaussian_query(Model::from_variant(model), targets, given, json, out);
-}
-
 void run_gaussian_query(const Model& model, const std::vector<std::string>& targets, const Assignments& given,
                         bool json, std::ostream& out) {
   require_continuous(model, "query");
@@ -192,10 +187,6 @@ void run_gaussian_query(const Model& model, const std::vector<std::string>& targ
   out << (given.empty() ? "Marginal" : "Posterior") << " of " << join_names(post.names()) << given_text(given)
       << '\n';
   print_moments(post, out);
-}
-
-void print_gaussian_info(const ModelVariant& model, bool json, std::ostream& out) {
-  print_gaussian_info(Model::from_variant(model), json, out);
 }
 
 void print_gaussian_info(const Model& model, bool json, std::ostream& out) {

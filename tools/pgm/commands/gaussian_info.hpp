@@ -1,6 +1,5 @@
 #pragma once
 // `pgm info` for Gaussian and linear-Gaussian models (implemented in gaussian.cpp).
-#include <pgm/io/load.hpp>
 #include <pgm/query/model.hpp>
 
 #include <iosfwd>
@@ -11,6 +10,5 @@ namespace pgm::cli {
 // the edges with their weights. Precondition: the model holds a Gaussian or LinearGaussianNetwork
 // (QueryError otherwise).
 void print_gaussian_info(const Model& model, bool json, std::ostream& out);
-void print_gaussian_info(const ModelVariant& model, bool json, std::ostream& out);  // copies the model
 
 }  // namespace pgm::cli
