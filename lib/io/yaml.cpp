@@ -6,6 +6,8 @@
 #include "io/detail/yaml_gaussian.hpp"
 
 #include <yaml-cpp/depthguard.h>  // YAML::DeepRecursion
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -398,6 +400,65 @@ void check_unique_keys(const YAML::Node& root, const YamlContext& ctx, std::size
   }
 }
 
+// Walks every document of `text` through yaml-cpp's event parser and returns where the first non-empty
+// document after the first one starts, if any. yaml-cpp 0.7's LoadAll never returns on a ',' where a
+// document's root value (or the end of the stream) should be ("[a], b", or a file that is just ","): its
+// parser reports an empty document without consuming the token, so each turn starts the same document
+// again and LoadAll allocates one more until memory runs out. A document that starts where the previous
+// one did is that loop, refused here at the offending token.
+std::optional<SourceLocation> scan_documents(std::string_view text, const YamlContext& ctx) {
+  class Scan : public YAML::EventHandler {
+   public:
+    Scan(std::string_view text, const YamlContext& ctx) : text_(text), ctx_(ctx) {}
+    std::optional<SourceLocation> second;
+
+    void OnDocumentStart(const YAML::Mark& mark) override {
+      if (documents_ > 0 && mark.pos == last_start_) {
+        const auto pos = static_cast<std::size_t>(mark.pos);
+        const char c = pos < text_.size() ? text_[pos] : '\0';
+        const std::string found = c == ',' ? std::string("a ','") : c > ' ' && c < 127 ? "'" + std::string(1, c) + "'" : "a token";
+        throw ParseError({ctx_.file, mark.line + 1, mark.column + 1},
+                         "YAML syntax error: " + found + " outside any [list] or {mapping} (',' separates entries only "
+                         "inside brackets)");
+      }
+      last_start_ = mark.pos;
+      ++documents_;
+      root_pending_ = true;
+    }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override { root_pending_ = false; }  // an empty document
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { value(mark); }
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { value(mark); }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+      value(mark);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+      value(mark);
+    }
+    void OnMapEnd() override {}
+
+   private:
+    // The first event of a document is its root value.
+    void value(const YAML::Mark& mark) {
+      if (!root_pending_) return;
+      root_pending_ = false;
+      if (documents_ > 1 && !second) second = SourceLocation{ctx_.file, mark.line + 1, mark.column + 1};
+    }
+    std::string_view text_;
+    const YamlContext& ctx_;
+    std::size_t documents_ = 0;
+    int last_start_ = -1;
+    bool root_pending_ = false;
+  };
+  std::istringstream in{std::string(text)};
+  YAML::Parser parser(in);
+  Scan scan(text, ctx);
+  while (parser.HandleNextDocument(scan)) {
+  }
+  return scan.second;
+}
+
 std::string stem(const std::string& path) {
   auto slash = path.find_last_of('/');
   std::string s = slash == std::string::npos ? path : path.substr(slash + 1);
@@ -416,13 +477,11 @@ ModelVariant read_yaml_string(const std::string& file_text, const std::string& f
   if (blank) throw ParseError({filename, 0, 0}, "the file is empty; expected a YAML model");
   YAML::Node root;
   try {
-    // Every document, so that a second one is refused instead of silently ignored.
-    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    if (!documents.empty()) root = documents.front();
-    for (std::size_t i = 1; i < documents.size(); ++i) {
-      if (documents[i].IsNull()) continue;  // a trailing '---' or '...' with nothing after it
-      ctx.fail(documents[i], "a second YAML document (after '---'); a model file holds one document");
-    }
+    // Every document is parsed, so that a syntax error anywhere is reported and a second document is
+    // refused instead of silently ignored; then the first is loaded on its own.
+    if (const auto second = scan_documents(text, ctx))
+      throw ParseError(*second, "a second YAML document (after '---'); a model file holds one document");
+    root = YAML::Load(std::string(text));
   } catch (const YAML::DeepRecursion& e) {
     throw ParseError({filename, e.mark.line + 1, e.mark.column + 1},
                      "the YAML is nested too deeply (more than " + std::to_string(e.depth()) +
