@@ -252,7 +252,7 @@ BayesianNetwork read_bayesian_network(const YAML::Node& root, const YamlContext&
       const auto config = [&] {
         return given.empty() ? std::string() : " given " + describe_configuration(vars.all(), given, e.configuration);
       };
-      const YAML::Node column = probs ? columns[e.configuration] : table;
+      const auto column = [&] { return probs ? columns[e.configuration] : table; };
       std::ostringstream os;
       os.precision(12);
       if (e.problem == ModelProblem::table_size) {
@@ -263,12 +263,12 @@ BayesianNetwork read_bayesian_network(const YAML::Node& root, const YamlContext&
       if (e.problem == ModelProblem::not_a_probability) {
         os << "CPT of '" << cname << "'" << config() << " has probability " << e.value << " for state '"
            << vars[*id].states[e.state] << "'; probabilities must lie in [0, 1]";
-        ctx.fail(probs ? column[e.state] : table[e.configuration * k + e.state], os.str());
+        ctx.fail(probs ? column()[e.state] : table[e.configuration * k + e.state], os.str());
       }
       if (e.problem == ModelProblem::column_sum) {
         os << "CPT of '" << cname << "'" << config() << " sums to " << e.value << "; expected 1 within "
            << kCptSumTolerance;
-        ctx.fail(column, os.str());
+        ctx.fail(column(), os.str());
       }
       ctx.fail(kv.first, e.what());
     }
