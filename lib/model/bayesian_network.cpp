@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace pgm {
@@ -186,11 +187,15 @@ BayesianNetwork BayesianNetworkBuilder::build() && {
   if (renormalize_) {
     for (VariableId v = 0; v < n; ++v) {
       const std::size_t k = variables_[v].cardinality();
+      // A column whose sum is off by no more than summing k doubles can be (k ulps) is normalised
+      // already: dividing it would change its bits, and dividing a divided column again would change
+      // them once more, so a renormalised model written and read back would not be the same model.
+      const double rounding = static_cast<double>(k) * std::numeric_limits<double>::epsilon();
       auto& t = tables_[v];
       for (std::size_t row = 0; row * k < t.size(); ++row) {
         double s = 0;
         for (std::size_t j = 0; j < k; ++j) s += t[row * k + j];
-        if (s != 1.0)
+        if (std::abs(s - 1.0) > rounding)
           for (std::size_t j = 0; j < k; ++j) t[row * k + j] /= s;
       }
     }

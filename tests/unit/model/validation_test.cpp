@@ -146,6 +146,29 @@ TEST(ModelValidation, RenormalisationRescalesColumnsWithinTheTolerance) {
       EXPECT_EQ(t[1], 0.5000005);
     }
   }
+  // Renormalising is idempotent: a column within the rounding of its own sum (0.48 + 0.42 + 0.1 is
+  // 1 - 2^-53 in doubles) is kept as written, so a renormalised model read back is the same model.
+  {
+    BayesianNetworkBuilder b("r");
+    (void)b.add_variable("A", {"a0", "a1", "a2"});
+    b.renormalize(true);
+    ASSERT_NE(0.48 + 0.42 + 0.1, 1.0);
+    b.set_cpt(0, {}, {0.48, 0.42, 0.1});
+    EXPECT_EQ(std::move(b).build().cpt_table(0), (std::vector<double>{0.48, 0.42, 0.1}));
+  }
+  {
+    BayesianNetworkBuilder once("r");
+    (void)once.add_variable("A", {"a0", "a1", "a2"});
+    once.renormalize(true);
+    once.set_cpt(0, {}, {0.3, 0.3, 0.4000009});
+    const auto t = std::move(once).build().cpt_table(0);
+    EXPECT_DOUBLE_EQ(t[2], 0.4000009 / 1.0000009);
+    BayesianNetworkBuilder twice("r");
+    (void)twice.add_variable("A", {"a0", "a1", "a2"});
+    twice.renormalize(true);
+    twice.set_cpt(0, {}, t);
+    EXPECT_EQ(std::move(twice).build().cpt_table(0), t);
+  }
   // The tolerance applies to the CPTs set after it.
   BayesianNetworkBuilder b("r");
   (void)b.add_variable("A", {"a0", "a1"});
