@@ -405,7 +405,6 @@ class Parser {
       const std::size_t* s = state_index[v]->find(state);
       return s ? std::optional<std::size_t>(*s) : std::nullopt;
     };
-    std::vector<std::size_t> parent_of(spec.variables.size(), 0);  // 1 + the child whose parent it is listed as
     const auto lookup = [&](const Token& t, const std::string& role) -> VariableId {
       const auto it = ids.find(t.text);
       if (it == ids.end()) {
@@ -427,12 +426,13 @@ class Parser {
       cpt.present = true;
       cpt.line = prob.keyword.line;
       cpt.column = prob.keyword.column;
-      for (const Token& p : prob.parents) {
-        const VariableId parent = lookup(p, "as a parent of '" + name + "'");
-        if (parent == child) lex_.fail(p, "variable '" + name + "' is listed as its own parent");
-        if (parent_of[parent] == child + 1) lex_.fail(p, "parent '" + std::string(p.text) + "' listed twice " + context);
-        parent_of[parent] = child + 1;
-        cpt.parents.push_back(parent);
+      for (const Token& p : prob.parents) cpt.parents.push_back(lookup(p, "as a parent of '" + name + "'"));
+      try {
+        check_parents(spec.variables, child, cpt.parents);
+      } catch (const ModelValidationError& e) {
+        const Token& p = prob.parents[e.position];
+        if (e.problem == ModelProblem::self_parent) lex_.fail(p, "variable '" + name + "' is listed as its own parent");
+        lex_.fail(p, "parent '" + std::string(p.text) + "' listed twice " + context);
       }
       const Variable& var = spec.variables[child];
       const std::size_t card = var.cardinality();
@@ -484,7 +484,7 @@ class Parser {
             config = config * parent.cardinality() + *state;
           }
           if (given[config]) {
-            lex_.fail(e.start, "second row for (" + detail::describe_configuration(spec.variables, cpt.parents, config) +
+            lex_.fail(e.start, "second row for (" + describe_configuration(spec.variables, cpt.parents, config) +
                                    ") " + context + " (the first is at line " +
                                    std::to_string(cpt.column_lines[config]) + ")");
           }
@@ -505,7 +505,7 @@ class Parser {
           lex_.fail(prob.keyword,
                     "the probability block of '" + name + "' gives no probabilities for " +
                         (cpt.parents.empty() ? std::string("the variable")
-                                             : "(" + detail::describe_configuration(spec.variables, cpt.parents, c) + ")") +
+                                             : "(" + describe_configuration(spec.variables, cpt.parents, c) + ")") +
                         " (no row, 'default' or 'table' covers it)");
         }
       }

@@ -254,17 +254,12 @@ class Reader {
     cpt.line = where.line;
     cpt.column = where.column;
     pugi::xml_node table_node;
+    std::vector<pugi::xml_node> given;  // the <GIVEN> of each parent, for messages
     for (pugi::xml_node n : node.children()) {
       if (n.type() != pugi::node_element) continue;
       if (same_name(n.name(), "GIVEN")) {
-        const VariableId parent = lookup(n, "in <GIVEN> of '" + name + "'");
-        if (parent == child) fail(n, "variable '" + name + "' is given as its own parent");
-        if (parent_of_.size() < spec.variables.size()) parent_of_.resize(spec.variables.size(), 0);
-        if (parent_of_[parent] == child + 1) {
-          fail(n, "parent '" + spec.variables[parent].name + "' given twice for '" + name + "'");
-        }
-        parent_of_[parent] = child + 1;
-        cpt.parents.push_back(parent);
+        cpt.parents.push_back(lookup(n, "in <GIVEN> of '" + name + "'"));
+        given.push_back(n);
       } else if (same_name(n.name(), "TABLE")) {
         if (table_node) fail(n, "second <TABLE> for '" + name + "'");
         table_node = n;
@@ -272,6 +267,13 @@ class Reader {
         fail(n, "unexpected element <" + std::string(n.name()) + "> in <" + node.name() +
                     "> (expected FOR, GIVEN, TABLE, PROPERTY)");
       }
+    }
+    try {
+      check_parents(spec.variables, child, cpt.parents);
+    } catch (const ModelValidationError& e) {
+      const pugi::xml_node& n = given[e.position];
+      if (e.problem == ModelProblem::self_parent) fail(n, "variable '" + name + "' is given as its own parent");
+      fail(n, "parent '" + spec.variables[e.parent].name + "' given twice for '" + name + "'");
     }
     if (!table_node) fail(node, "<" + std::string(node.name()) + "> for '" + name + "' has no <TABLE>");
     std::vector<VariableId> scope = cpt.parents;
@@ -337,7 +339,6 @@ class Reader {
   LineIndex lines_;
   pugi::xml_document doc_;
   std::unordered_map<std::string, VariableId> ids_;
-  std::vector<std::size_t> parent_of_;  // 1 + the child whose <GIVEN> last named the variable
 };
 
 void append_escaped(std::string& out, std::string_view s) {

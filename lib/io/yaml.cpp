@@ -6,6 +6,8 @@
 #include "io/detail/yaml_gaussian.hpp"
 
 #include <yaml-cpp/depthguard.h>  // YAML::DeepRecursion
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -114,31 +116,6 @@ std::string config_text(const VariableSet& vars, const std::vector<VariableId>& 
   return s;
 }
 
-// One column P(child | a parent configuration): values in [0, 1] summing to 1 within tolerance.
-void check_column(const YamlContext& ctx, const YAML::Node& where, const std::vector<double>& col,
-                  const std::string& child, const Variable& cv, const std::string& given, double tolerance) {
-  if (col.size() != cv.cardinality())
-    ctx.fail(where, "CPT of '" + child + "'" + given + " has " + std::to_string(col.size()) + " probabilities; '" + child +
-                        "' has " + std::to_string(cv.cardinality()) + " states (" + join_names(cv.states) + ")");
-  double s = 0;
-  for (std::size_t j = 0; j < col.size(); ++j) {
-    if (col[j] < 0.0 || col[j] > 1.0) {
-      std::ostringstream os;
-      os.precision(12);
-      os << "CPT of '" << child << "'" << given << " has probability " << col[j] << " for state '" << cv.states[j]
-         << "'; probabilities must lie in [0, 1]";
-      ctx.fail(where.IsSequence() && where.size() > j ? where[j] : where, os.str());
-    }
-    s += col[j];
-  }
-  if (std::abs(s - 1.0) > tolerance) {
-    std::ostringstream os;
-    os.precision(12);
-    os << "CPT of '" << child << "'" << given << " sums to " << s << "; expected 1 within " << tolerance;
-    ctx.fail(where, os.str());
-  }
-}
-
 // State name -> index per variable, hashed for variables with many states (a parent with 10^5 states
 // keyed 10^5 times would otherwise cost 10^10 comparisons), built on first use.
 class StateLookup {
@@ -160,7 +137,7 @@ class StateLookup {
 // Walks the nested `probabilities:` map, first parent outermost, appending columns row-major.
 void read_nested(const YamlContext& ctx, const YAML::Node& n, const VariableSet& vars, VariableId child,
                  const std::vector<VariableId>& parents, std::vector<std::size_t>& states, std::vector<double>& table,
-                 double tolerance, StateLookup& lookup) {
+                 std::vector<YAML::Node>& columns, StateLookup& lookup) {
   const std::string& cname = vars[child].name;
   if (states.size() == parents.size()) {
     const std::string given = parents.empty() ? "" : " given " + config_text(vars, parents, states);
@@ -168,8 +145,12 @@ void read_nested(const YamlContext& ctx, const YAML::Node& n, const VariableSet&
       ctx.fail(n, "CPT of '" + cname + "'" + given + " must be a list of " +
                       std::to_string(vars[child].cardinality()) + " probabilities");
     const auto col = ctx.numbers(n, "a probability of '" + cname + "'");
-    check_column(ctx, n, col, cname, vars[child], given, tolerance);
+    const Variable& cv = vars[child];
+    if (col.size() != cv.cardinality())
+      ctx.fail(n, "CPT of '" + cname + "'" + given + " has " + std::to_string(col.size()) + " probabilities; '" +
+                      cname + "' has " + std::to_string(cv.cardinality()) + " states (" + join_names(cv.states) + ")");
     table.insert(table.end(), col.begin(), col.end());
+    columns.push_back(n);
     return;
   }
   const Variable& pv = vars[parents[states.size()]];
@@ -190,7 +171,7 @@ void read_nested(const YamlContext& ctx, const YAML::Node& n, const VariableSet&
   for (std::size_t s = 0; s < pv.cardinality(); ++s) {
     if (!by_state[s]) ctx.fail(n, "the CPT of '" + cname + "' has no entry for state '" + pv.states[s] + "' of parent '" + pv.name + "'");
     states.push_back(s);
-    read_nested(ctx, *by_state[s], vars, child, parents, states, table, tolerance, lookup);
+    read_nested(ctx, *by_state[s], vars, child, parents, states, table, columns, lookup);
     states.pop_back();
   }
 }
@@ -204,8 +185,6 @@ BayesianNetwork read_bayesian_network(const YAML::Node& root, const YamlContext&
   const YAML::Node cpds = ctx.require(root, "cpds", "a bayesian-network model");
   ctx.expect_map(cpds, "'cpds'");
   std::vector<std::optional<YAML::Node>> cpd_key(vars.size());
-  std::vector<std::vector<VariableId>> parents_of(vars.size());
-  std::vector<std::size_t> parent_stamp(vars.size(), 0);  // 1 + the child whose parent list last named it
   StateLookup lookup(vars);
   for (const auto& kv : cpds) {
     const std::string cname = ctx.scalar(kv.first, "a CPT name");
@@ -226,7 +205,8 @@ BayesianNetwork read_bayesian_network(const YAML::Node& root, const YamlContext&
         ctx.fail(field.first, "unknown field '" + f + "' in the CPT of '" + cname + "'; expected parents, probabilities or table");
     }
     std::vector<VariableId> parents;
-    if (const YAML::Node pn = cpd["parents"]) {
+    const YAML::Node pn = cpd["parents"];
+    if (pn) {
       const auto pnames = ctx.strings(pn, "the parents of '" + cname + "'");
       for (std::size_t i = 0; i < pnames.size(); ++i) {
         auto pid = vars.find(pnames[i]);
@@ -235,11 +215,13 @@ BayesianNetwork read_bayesian_network(const YAML::Node& root, const YamlContext&
           for (const auto& v : vars.all()) names.push_back(v.name);
           ctx.fail(pn[i], "unknown parent '" + pnames[i] + "' of '" + cname + "'; declared variables are: " + join_names(names));
         }
-        if (*pid == *id) ctx.fail(pn[i], "variable '" + cname + "' lists itself as a parent");
-        if (parent_stamp[*pid] == *id + 1)
-          ctx.fail(pn[i], "parent '" + pnames[i] + "' of '" + cname + "' is listed twice");
-        parent_stamp[*pid] = *id + 1;
         parents.push_back(*pid);
+      }
+      try {
+        check_parents(vars.all(), *id, parents);
+      } catch (const ModelValidationError& e) {
+        if (e.problem == ModelProblem::self_parent) ctx.fail(pn[e.position], "variable '" + cname + "' lists itself as a parent");
+        ctx.fail(pn[e.position], "parent '" + vars[e.parent].name + "' of '" + cname + "' is listed twice");
       }
     }
     const YAML::Node probs = cpd["probabilities"];
@@ -253,46 +235,55 @@ BayesianNetwork read_bayesian_network(const YAML::Node& root, const YamlContext&
     const std::size_t k = vars[*id].cardinality();
     const std::size_t entries =
         detail::checked_entries(detail::TableSize(rows_size).times(k), ctx.at(kv.first), "the CPT of '" + cname + "'");
-    const std::size_t rows = entries / k;
     std::vector<double> values;
+    std::vector<YAML::Node> columns;  // the list of each parent configuration's column ('probabilities:')
     if (probs) {
       std::vector<std::size_t> states;
       values.reserve(entries);
-      read_nested(ctx, probs, vars, *id, parents, states, values, kCptSumTolerance, lookup);
+      read_nested(ctx, probs, vars, *id, parents, states, values, columns, lookup);
     } else {
       values = ctx.numbers(table, "the table of '" + cname + "'");
-      if (values.size() != entries)
-        ctx.fail(table, "the table of '" + cname + "' has " + std::to_string(values.size()) + " entries; expected " +
-                            std::to_string(entries) + " (" + std::to_string(rows) + " parent configurations x " +
-                            std::to_string(k) + " states)");
-      std::vector<std::size_t> states(parents.size(), 0);
-      for (std::size_t r = 0; r < rows; ++r) {
-        std::vector<double> col(values.begin() + static_cast<std::ptrdiff_t>(r * k),
-                                values.begin() + static_cast<std::ptrdiff_t>((r + 1) * k));
-        const std::string given = parents.empty() ? "" : " given " + config_text(vars, parents, states);
-        check_column(ctx, table, col, cname, vars[*id], given, kCptSumTolerance);
-        for (std::size_t i = parents.size(); i-- > 0;) {
-          if (++states[i] < vars[parents[i]].cardinality()) break;
-          states[i] = 0;
-        }
-      }
     }
-    parents_of[*id] = parents;
-    b.set_cpt(*id, std::move(parents), std::move(values));
-  }
-  for (VariableId v = 0; v < vars.size(); ++v)
-    if (!cpd_key[v]) ctx.fail(var_keys[v], "variable '" + vars[v].name + "' has no CPT under 'cpds'");
-  // Cycle check here, so the message can point at a CPT in the cycle.
-  Dag dag(vars.size());
-  for (VariableId v = 0; v < vars.size(); ++v)
-    for (VariableId p : parents_of[v]) dag.add_edge(p, v);
-  if (auto c = dag.find_cycle()) {
-    std::string s;
-    for (std::size_t i = 0; i < c->size(); ++i) s += (i ? " -> " : "") + vars[(*c)[i]].name;
-    ctx.fail(*cpd_key[(*c)[1]], "the parents form a directed cycle: " + s);
+    const std::vector<VariableId> given = parents;
+    try {
+      b.set_cpt(*id, std::move(parents), std::move(values));
+    } catch (const ModelValidationError& e) {
+      // The builder's finding, at the column (or the entry) it is about.
+      const auto config = [&] {
+        return given.empty() ? std::string() : " given " + describe_configuration(vars.all(), given, e.configuration);
+      };
+      const auto column = [&] { return probs ? columns[e.configuration] : table; };
+      std::ostringstream os;
+      os.precision(12);
+      if (e.problem == ModelProblem::table_size) {
+        ctx.fail(table, "the table of '" + cname + "' has " + std::to_string(e.entries) + " entries; expected " +
+                            std::to_string(e.expected) + " (" + std::to_string(e.expected / k) +
+                            " parent configurations x " + std::to_string(k) + " states)");
+      }
+      if (e.problem == ModelProblem::not_a_probability) {
+        os << "CPT of '" << cname << "'" << config() << " has probability " << e.value << " for state '"
+           << vars[*id].states[e.state] << "'; probabilities must lie in [0, 1]";
+        ctx.fail(probs ? column()[e.state] : table[e.configuration * k + e.state], os.str());
+      }
+      if (e.problem == ModelProblem::column_sum) {
+        os << "CPT of '" << cname << "'" << config() << " sums to " << e.value << "; expected 1 within "
+           << kCptSumTolerance;
+        ctx.fail(column(), os.str());
+      }
+      ctx.fail(kv.first, e.what());
+    }
   }
   try {
     return std::move(b).build();
+  } catch (const ModelValidationError& e) {
+    if (e.problem == ModelProblem::missing_cpt)
+      ctx.fail(var_keys[e.variable], "variable '" + vars[e.variable].name + "' has no CPT under 'cpds'");
+    if (e.problem == ModelProblem::cycle) {
+      std::string s;
+      for (std::size_t i = 0; i < e.cycle.size(); ++i) s += (i ? " -> " : "") + vars[e.cycle[i]].name;
+      ctx.fail(*cpd_key[e.cycle.front()], "the parents form a directed cycle: " + s);
+    }
+    ctx.fail(root, e.what());
   } catch (const ModelError& e) {
     ctx.fail(root, e.what());
   }
@@ -304,7 +295,6 @@ MarkovNetwork read_markov_network(const YAML::Node& root, const YamlContext& ctx
   const VariableSet& vars = b.variables();
   const YAML::Node factors = ctx.require(root, "factors", "a markov-network model");
   ctx.expect_sequence(factors, "'factors'");
-  std::vector<std::size_t> in_scope(vars.size(), 0);  // 1 + the last factor whose scope named the variable
   for (std::size_t i = 0; i < factors.size(); ++i) {
     const YAML::Node f = factors[i];
     const std::string which = "factor " + std::to_string(i + 1);
@@ -325,25 +315,29 @@ MarkovNetwork read_markov_network(const YAML::Node& root, const YamlContext& ctx
         for (const auto& v : vars.all()) all.push_back(v.name);
         ctx.fail(sn[j], "unknown variable '" + names[j] + "' in the scope of " + which + "; declared variables are: " + join_names(all));
       }
-      if (in_scope[*id] == i + 1) ctx.fail(sn[j], "variable '" + names[j] + "' appears twice in the scope of " + which);
-      in_scope[*id] = i + 1;
       scope.push_back(*id);
       size.times(vars[*id].cardinality());
     }
-    const std::size_t expected = detail::checked_entries(size, ctx.at(sn), "the table of " + which);
+    (void)detail::checked_entries(size, ctx.at(sn), "the table of " + which);
     const YAML::Node vn = ctx.require(f, "values", which);
-    const auto values = ctx.numbers(vn, "a value of " + which);
-    if (values.size() != expected)
-      ctx.fail(vn, which + " has " + std::to_string(values.size()) + " values; its scope [" + join_names(names) +
-                       "] needs " + std::to_string(expected));
-    for (std::size_t j = 0; j < values.size(); ++j)
-      if (values[j] < 0.0) {
+    auto values = ctx.numbers(vn, "a value of " + which);
+    try {
+      b.add_factor(std::move(scope), std::move(values));
+    } catch (const ModelValidationError& e) {
+      if (e.problem == ModelProblem::repeated_scope_variable)
+        ctx.fail(sn[e.position], "variable '" + names[e.position] + "' appears twice in the scope of " + which);
+      if (e.problem == ModelProblem::table_size)
+        ctx.fail(vn, which + " has " + std::to_string(e.entries) + " values; its scope [" + join_names(names) +
+                         "] needs " + std::to_string(e.expected));
+      if (e.problem == ModelProblem::negative_factor_value) {
         std::ostringstream os;
         os.precision(12);
-        os << which << " has negative value " << values[j] << " (entry " << j + 1 << "); factor values must be non-negative";
-        ctx.fail(vn[j], os.str());
+        os << which << " has negative value " << e.value << " (entry " << e.position + 1
+           << "); factor values must be non-negative";
+        ctx.fail(vn[e.position], os.str());
       }
-    b.add_factor(std::move(scope), values);
+      ctx.fail(f, e.what());
+    }
   }
   try {
     return std::move(b).build();
@@ -398,6 +392,65 @@ void check_unique_keys(const YAML::Node& root, const YamlContext& ctx, std::size
   }
 }
 
+// Walks every document of `text` through yaml-cpp's event parser and returns where the first non-empty
+// document after the first one starts, if any. yaml-cpp 0.7's LoadAll never returns on a ',' where a
+// document's root value (or the end of the stream) should be ("[a], b", or a file that is just ","): its
+// parser reports an empty document without consuming the token, so each turn starts the same document
+// again and LoadAll allocates one more until memory runs out. A document that starts where the previous
+// one did is that loop, refused here at the offending token.
+std::optional<SourceLocation> scan_documents(std::string_view text, const YamlContext& ctx) {
+  class Scan : public YAML::EventHandler {
+   public:
+    Scan(std::string_view text, const YamlContext& ctx) : text_(text), ctx_(ctx) {}
+    std::optional<SourceLocation> second;
+
+    void OnDocumentStart(const YAML::Mark& mark) override {
+      if (documents_ > 0 && mark.pos == last_start_) {
+        const auto pos = static_cast<std::size_t>(mark.pos);
+        const char c = pos < text_.size() ? text_[pos] : '\0';
+        const std::string found = c == ',' ? std::string("a ','") : c > ' ' && c < 127 ? "'" + std::string(1, c) + "'" : "a token";
+        throw ParseError({ctx_.file, mark.line + 1, mark.column + 1},
+                         "YAML syntax error: " + found + " outside any [list] or {mapping} (',' separates entries only "
+                         "inside brackets)");
+      }
+      last_start_ = mark.pos;
+      ++documents_;
+      root_pending_ = true;
+    }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override { root_pending_ = false; }  // an empty document
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { value(mark); }
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { value(mark); }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+      value(mark);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+      value(mark);
+    }
+    void OnMapEnd() override {}
+
+   private:
+    // The first event of a document is its root value.
+    void value(const YAML::Mark& mark) {
+      if (!root_pending_) return;
+      root_pending_ = false;
+      if (documents_ > 1 && !second) second = SourceLocation{ctx_.file, mark.line + 1, mark.column + 1};
+    }
+    std::string_view text_;
+    const YamlContext& ctx_;
+    std::size_t documents_ = 0;
+    int last_start_ = -1;
+    bool root_pending_ = false;
+  };
+  std::istringstream in{std::string(text)};
+  YAML::Parser parser(in);
+  Scan scan(text, ctx);
+  while (parser.HandleNextDocument(scan)) {
+  }
+  return scan.second;
+}
+
 std::string stem(const std::string& path) {
   auto slash = path.find_last_of('/');
   std::string s = slash == std::string::npos ? path : path.substr(slash + 1);
@@ -416,13 +469,11 @@ ModelVariant read_yaml_string(const std::string& file_text, const std::string& f
   if (blank) throw ParseError({filename, 0, 0}, "the file is empty; expected a YAML model");
   YAML::Node root;
   try {
-    // Every document, so that a second one is refused instead of silently ignored.
-    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    if (!documents.empty()) root = documents.front();
-    for (std::size_t i = 1; i < documents.size(); ++i) {
-      if (documents[i].IsNull()) continue;  // a trailing '---' or '...' with nothing after it
-      ctx.fail(documents[i], "a second YAML document (after '---'); a model file holds one document");
-    }
+    // Every document is parsed, so that a syntax error anywhere is reported and a second document is
+    // refused instead of silently ignored; then the first is loaded on its own.
+    if (const auto second = scan_documents(text, ctx))
+      throw ParseError(*second, "a second YAML document (after '---'); a model file holds one document");
+    root = YAML::Load(std::string(text));
   } catch (const YAML::DeepRecursion& e) {
     throw ParseError({filename, e.mark.line + 1, e.mark.column + 1},
                      "the YAML is nested too deeply (more than " + std::to_string(e.depth()) +

@@ -1,9 +1,12 @@
 #pragma once
 // A discrete Bayesian network: variables, a DAG, and one conditional probability table per node.
-// Immutable once built; BayesianNetworkBuilder validates everything in build().
+// Immutable once built; BayesianNetworkBuilder is the one place a network is validated (set_cpt and
+// build() throw ModelValidationError, <pgm/model/validation.hpp>, which the file readers map back to
+// the line of the offending block).
 #include <pgm/core/factor.hpp>
 #include <pgm/core/variable.hpp>
 #include <pgm/graph/dag.hpp>
+#include <pgm/model/validation.hpp>
 
 #include <span>
 #include <string>
@@ -55,17 +58,20 @@ class BayesianNetworkBuilder {
   [[nodiscard]] const VariableSet& variables() const noexcept { return variables_; }
 
   // table: parent configurations row-major (first parent slowest), child states fastest.
-  // ModelError on an unknown id, a repeated parent, a duplicate CPT or a wrong table size.
+  // Checks everything about the one CPT: the id is known and has no CPT yet, the parents are distinct
+  // known ids other than the child (check_parents), the table has the right size, and every column is
+  // finite entries in [0, 1] summing to 1 within tolerance(). ModelValidationError saying which
+  // variable, parent, parent configuration and state is at fault (LimitError for an oversized table).
   void set_cpt(VariableId child, std::vector<VariableId> parents, std::vector<double> table);
 
-  // Rescale each CPT column to sum to exactly 1 when it is within `tolerance` (default: reject
-  // columns off by more than kCptSumTolerance, and leave the others as given).
+  // Rescale each CPT column to sum to exactly 1 in build() (columns are within the tolerance by then;
+  // off, they are kept as given). The tolerance applies to the CPTs set after it.
   BayesianNetworkBuilder& renormalize(bool on) { renormalize_ = on; return *this; }
   BayesianNetworkBuilder& tolerance(double t) { tolerance_ = t; return *this; }
 
-  // Checks: every variable has a CPT; entries finite and in [0, 1]; every column sums to 1 within
-  // tolerance (the message names the parent configuration); the graph is acyclic (the message
-  // spells the cycle). Throws ModelError.
+  // Checks what no single CPT shows: there are variables, every one has a CPT (the first without one
+  // is named), the graph is acyclic (the cycle is given), and the moral graph is not too large
+  // (LimitError). Throws ModelValidationError.
   [[nodiscard]] BayesianNetwork build() &&;
 
  private:

@@ -4,6 +4,7 @@
 #include <pgm/core/factor.hpp>
 #include <pgm/core/variable.hpp>
 #include <pgm/graph/undirected_graph.hpp>
+#include <pgm/model/validation.hpp>
 
 #include <span>
 #include <string>
@@ -43,8 +44,9 @@ class MarkovNetworkBuilder {
   VariableId add_variable(Variable v) { return add_variable(std::move(v.name), std::move(v.states)); }
   [[nodiscard]] const VariableSet& variables() const noexcept { return variables_; }
 
-  // values row-major over `scope` in the order given, last variable fastest. ModelError on unknown
-  // ids, repeated variables, a wrong size, or a negative or non-finite value.
+  // values row-major over `scope` in the order given, last variable fastest. ModelValidationError
+  // (with the factor's index and the offending position) on an unknown id, a repeated variable, a
+  // wrong size, or a negative or non-finite value.
   void add_factor(std::vector<VariableId> scope, std::vector<double> values);
   // Extra edges beyond those the factor scopes imply (optional).
   void add_edge(VariableId u, VariableId v);

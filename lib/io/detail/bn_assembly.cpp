@@ -11,22 +11,6 @@
 
 namespace pgm::io::detail {
 
-std::string describe_configuration(const std::vector<Variable>& variables, const std::vector<VariableId>& parents,
-                                   std::size_t config) {
-  std::vector<std::size_t> states(parents.size());
-  for (std::size_t i = parents.size(); i-- > 0;) {
-    const std::size_t card = variables[parents[i]].cardinality();
-    states[i] = config % card;
-    config /= card;
-  }
-  std::string out;
-  for (std::size_t i = 0; i < parents.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += variables[parents[i]].name + "=" + variables[parents[i]].states[states[i]];
-  }
-  return out;
-}
-
 std::size_t checked_table_size(const std::vector<Variable>& variables, const std::vector<VariableId>& scope,
                                const SourceLocation& where, const std::string& what) {
   TableSize size;
@@ -43,84 +27,44 @@ std::string readable(double x) {
   return buffer;
 }
 
-std::string conditional(const std::vector<Variable>& vars, VariableId child, const CptSpec& cpt, std::size_t config,
-                        std::size_t state) {
+std::string conditional(const VariableSet& vars, VariableId child, const std::vector<VariableId>& parents,
+                        std::size_t config, std::size_t state) {
   std::string out = "P(" + vars[child].name + "=" + vars[child].states[state];
-  if (!cpt.parents.empty()) out += " | " + describe_configuration(vars, cpt.parents, config);
+  if (!parents.empty()) out += " | " + describe_configuration(vars.all(), parents, config);
   return out + ")";
 }
 
-void check_columns(const BnSpec& spec, VariableId child, const std::string& file, const std::string& block) {
-  const CptSpec& cpt = spec.cpts[child];
-  const std::size_t card = spec.variables[child].cardinality();
-  const std::size_t configs = card == 0 ? 0 : cpt.table.size() / card;
-  for (std::size_t c = 0; c < configs; ++c) {
-    const int line = cpt.column_lines.empty() ? cpt.line : cpt.column_lines[c];
-    const int column = cpt.column_lines.empty() ? cpt.column : 0;
-    double sum = 0.0;
-    for (std::size_t s = 0; s < card; ++s) {
-      const double p = cpt.table[c * card + s];
-      if (!(p >= 0.0 && p <= 1.0)) {
-        throw ParseError({file, line, column}, "in the " + block + " of '" + spec.variables[child].name + "': " +
-                                                   conditional(spec.variables, child, cpt, c, s) + " = " +
-                                                   format_double(p) + " is not a probability (expected 0 to 1)");
-      }
-      sum += p;
+// The builder's finding at the line of the block (or row) it is about, in the words these readers use.
+ParseError located(const ModelValidationError& e, const BnSpec& spec, const VariableSet& vars, const std::string& file,
+                   const std::string& block) {
+  if (e.problem == ModelProblem::missing_cpt) {
+    return ParseError({file, spec.variable_lines[e.variable], 0},
+                      "variable '" + vars[e.variable].name + "' has no " + block + " (every variable needs one)");
+  }
+  if (e.problem == ModelProblem::cycle) {
+    std::string path;
+    for (std::size_t i = 0; i < e.cycle.size(); ++i) path += (i ? " -> " : "") + vars[e.cycle[i]].name;
+    const CptSpec& at = spec.cpts[e.cycle.front()];
+    return ParseError({file, at.line, at.column}, "the parents form a directed cycle: " + path);
+  }
+  if (e.variable >= spec.cpts.size()) return ParseError({file, 0, 0}, e.what());
+  const CptSpec& cpt = spec.cpts[e.variable];
+  const std::string in = "in the " + block + " of '" + vars[e.variable].name + "': ";
+  if (e.problem == ModelProblem::not_a_probability || e.problem == ModelProblem::column_sum) {
+    const std::size_t c = e.configuration;
+    const SourceLocation where = cpt.column_lines.empty() ? SourceLocation{file, cpt.line, cpt.column}
+                                                          : SourceLocation{file, cpt.column_lines[c], 0};
+    if (e.problem == ModelProblem::not_a_probability) {
+      return ParseError(where, in + conditional(vars, e.variable, cpt.parents, c, e.state) + " = " +
+                                   format_double(e.value) + " is not a probability (expected 0 to 1)");
     }
-    if (std::abs(sum - 1.0) > kCptSumTolerance) {
-      std::string given = cpt.parents.empty() ? std::string("the distribution")
-                                              : "the column for " + describe_configuration(spec.variables, cpt.parents, c);
-      throw ParseError({file, line, column}, "in the " + block + " of '" + spec.variables[child].name + "': " + given +
-                                                 " sums to " + readable(sum) + ", expected 1 (tolerance " +
-                                                 format_double(kCptSumTolerance) + ")");
-    }
+    const std::string given = cpt.parents.empty() ? std::string("the distribution")
+                                                  : "the column for " + describe_configuration(vars.all(), cpt.parents, c);
+    return ParseError(where, in + given + " sums to " + readable(e.value) + ", expected 1 (tolerance " +
+                                 format_double(kCptSumTolerance) + ")");
   }
-}
-
-// A directed cycle child -> ... -> child as variable ids, or empty (Kahn's algorithm; in what is left
-// every node has a parent that is left too, so walking parents must revisit a node).
-std::vector<VariableId> find_cycle(const BnSpec& spec) {
-  const std::size_t n = spec.variables.size();
-  std::vector<std::vector<VariableId>> children(n);
-  std::vector<std::size_t> indegree(n, 0);
-  for (VariableId v = 0; v < n; ++v) {
-    for (const VariableId p : spec.cpts[v].parents) children[p].push_back(v);
-    indegree[v] = spec.cpts[v].parents.size();
-  }
-  std::vector<VariableId> ready;
-  for (VariableId v = 0; v < n; ++v) {
-    if (indegree[v] == 0) ready.push_back(v);
-  }
-  std::size_t done = 0;
-  while (!ready.empty()) {
-    const VariableId v = ready.back();
-    ready.pop_back();
-    ++done;
-    for (const VariableId c : children[v]) {
-      if (--indegree[c] == 0) ready.push_back(c);
-    }
-  }
-  if (done == n) return {};
-  VariableId start = 0;
-  while (indegree[start] == 0) ++start;
-  std::vector<std::size_t> seen_at(n, std::numeric_limits<std::size_t>::max());
-  std::vector<VariableId> walk;
-  VariableId v = start;
-  while (seen_at[v] == std::numeric_limits<std::size_t>::max()) {
-    seen_at[v] = walk.size();
-    walk.push_back(v);
-    for (const VariableId p : spec.cpts[v].parents) {
-      if (indegree[p] != 0) {
-        v = p;
-        break;
-      }
-    }
-  }
-  // walk[seen_at[v]..] follows parent links; reversed it follows the arrows.
-  std::vector<VariableId> cycle(walk.begin() + static_cast<std::ptrdiff_t>(seen_at[v]), walk.end());
-  std::reverse(cycle.begin(), cycle.end());
-  cycle.push_back(cycle.front());
-  return cycle;
+  // The readers check the rest (parents, table sizes) where they read them; this is a last resort.
+  return ParseError({file, cpt.line, cpt.column}, e.what());
 }
 
 }  // namespace
@@ -136,19 +80,6 @@ BayesianNetwork assemble_bayesian_network(BnSpec spec, const std::string& file, 
       check_name(s, declared, "a state name of '" + spec.variables[v].name + "'");
     }
   }
-  for (VariableId v = 0; v < n; ++v) {
-    if (!spec.cpts[v].present) {
-      throw ParseError({file, spec.variable_lines[v], 0},
-                       "variable '" + spec.variables[v].name + "' has no " + block + " (every variable needs one)");
-    }
-    check_columns(spec, v, file, block);
-  }
-  if (const auto cycle = find_cycle(spec); !cycle.empty()) {
-    std::string path;
-    for (std::size_t i = 0; i < cycle.size(); ++i) path += (i ? " -> " : "") + spec.variables[cycle[i]].name;
-    const CptSpec& at = spec.cpts[cycle.front()];
-    throw ParseError({file, at.line, at.column}, "the parents form a directed cycle: " + path);
-  }
 
   BayesianNetworkBuilder builder(std::move(spec.name));
   builder.renormalize(options.renormalize);
@@ -159,19 +90,15 @@ BayesianNetwork assemble_bayesian_network(BnSpec spec, const std::string& file, 
       throw ParseError({file, spec.variable_lines[v], 0}, e.what());
     }
   }
-  for (VariableId v = 0; v < n; ++v) {
-    CptSpec& cpt = spec.cpts[v];
-    try {
-      builder.set_cpt(v, std::move(cpt.parents), std::move(cpt.table));
-    } catch (const ModelError& e) {
-      throw ParseError({file, cpt.line, cpt.column}, e.what());
-    }
-  }
+  const VariableSet& vars = builder.variables();
   try {
+    // In variable order, stopping at the first variable without a CPT (build() names it): the errors
+    // come in the order of the variables' declarations.
+    for (VariableId v = 0; v < n && spec.cpts[v].present; ++v)
+      builder.set_cpt(v, spec.cpts[v].parents, std::move(spec.cpts[v].table));
     return std::move(builder).build();
-  } catch (const ModelError& e) {
-    // Everything the builder checks was checked above with a line; this is a last resort.
-    throw ParseError({file, 0, 0}, e.what());
+  } catch (const ModelValidationError& e) {
+    throw located(e, spec, vars, file, block);
   }
 }
 

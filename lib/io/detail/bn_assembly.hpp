@@ -1,7 +1,7 @@
 #pragma once
-// PRIVATE: the checks every Bayesian-network reader (BIF, XMLBIF, UAI BAYES) shares once the text is
-// parsed, done here rather than left to BayesianNetworkBuilder so that each error points at the line
-// of the offending block or row of the user's file.
+// PRIVATE: what every Bayesian-network reader (BIF, XMLBIF, UAI BAYES) does once the text is parsed:
+// hand the CPTs to BayesianNetworkBuilder, which checks them, and report what it finds
+// (ModelValidationError) at the line of the offending block or row of the user's file.
 #include "io/detail/input.hpp"
 
 #include <pgm/core/error.hpp>
@@ -31,10 +31,6 @@ struct BnSpec {
   std::vector<CptSpec> cpts;        // one per variable, same index
 };
 
-// "A=a, B=b" for parent configuration `config` (row-major over `parents`, last fastest).
-[[nodiscard]] std::string describe_configuration(const std::vector<Variable>& variables,
-                                                 const std::vector<VariableId>& parents, std::size_t config);
-
 // Product of the cardinalities (never wrapped); LimitError naming file, line and the true size above
 // kMaxTableEntries. `what` names the table in the message ("the CPT of 'X'").
 [[nodiscard]] std::size_t checked_table_size(const std::vector<Variable>& variables,
@@ -42,8 +38,9 @@ struct BnSpec {
                                              const std::string& what);
 
 // Checks that every name and state is valid UTF-8 (escapes can produce bad bytes from a valid file),
-// every variable has a CPT, entries are probabilities, columns sum to 1 within
-// kCptSumTolerance and the graph is acyclic (ParseError at the offending line), then builds.
+// then builds; the builder's findings (a variable without a CPT, an entry that is not a probability, a
+// column not summing to 1 within kCptSumTolerance, a cycle) become a ParseError at the line kept for
+// that variable's block or column. Columns are renormalised when options.renormalize.
 // `block` names a CPT block in messages ("probability block", "DEFINITION", "function").
 [[nodiscard]] BayesianNetwork assemble_bayesian_network(BnSpec spec, const std::string& file,
                                                         const LoadOptions& options, const std::string& block);

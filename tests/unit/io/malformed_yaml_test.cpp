@@ -147,6 +147,64 @@ TEST(MalformedYaml, InfinityIsRejected) {
   }
 }
 
+// yaml-cpp 0.7's LoadAll never returns on a ',' where a document's root value or the end of the stream
+// should be (it starts the same empty document again and again); each is refused at the comma. Columns
+// counted by hand.
+TEST(MalformedYaml, ACommaOutsideBracketsIsASyntaxErrorAtTheComma) {
+  struct Case {
+    std::string text;
+    int line, column;
+  };
+  const std::vector<Case> cases = {
+      {",", 1, 1},
+      {"  ,\n", 1, 3},
+      {"[a], b\n", 1, 4},
+      {"{a: 1},\n", 1, 7},
+      {"- a\n,\n", 2, 1},
+      {"'a',\n", 1, 4},
+      {"# a comment\n,\n", 2, 1},
+      {"type: bayesian-network\n---\n[x]\n,\n", 4, 1},
+  };
+  for (const Case& c : cases) {
+    try {
+      (void)io::read_yaml_string(c.text, "comma.yaml");
+      ADD_FAILURE() << "accepted: " << c.text;
+    } catch (const ParseError& e) {
+      EXPECT_EQ(e.where().line, c.line) << c.text << ": " << e.what();
+      EXPECT_EQ(e.where().column, c.column) << c.text << ": " << e.what();
+      EXPECT_NE(std::string(e.what()).find("YAML syntax error: a ',' outside any [list] or {mapping}"), std::string::npos)
+          << e.what();
+    }
+  }
+}
+
+TEST(MalformedYaml, ASecondDocumentIsRefusedAtItsRootAndEmptyOnesAreIgnored) {
+  const std::string model = "name: x\ntype: bayesian-network\nvariables:\n  A: [a0, a1]\ncpds:\n  A:\n"
+                            "    probabilities: [0.5, 0.5]\n";
+  EXPECT_NO_THROW((void)io::read_yaml_string(model + "---\n", "docs.yaml"));
+  EXPECT_NO_THROW((void)io::read_yaml_string(model + "...\n", "docs.yaml"));
+  EXPECT_NO_THROW((void)io::read_yaml_string(model + "---\n~\n---\n", "docs.yaml"));
+  try {
+    (void)io::read_yaml_string(model + "---\n~\n---\n  b: 1\n", "docs.yaml");  // lines 8-11: the third document
+    ADD_FAILURE() << "accepted";
+  } catch (const ParseError& e) {
+    EXPECT_EQ(e.where().line, 11) << e.what();
+    EXPECT_EQ(e.where().column, 3) << e.what();
+    EXPECT_NE(std::string(e.what()).find("a second YAML document"), std::string::npos) << e.what();
+  }
+  // A syntax error in a later document is reported before the extra document itself.
+  EXPECT_THROW(
+      {
+        try {
+          (void)io::read_yaml_string(model + "---\nb: 1\n---\n[\n", "docs.yaml");
+        } catch (const ParseError& e) {
+          EXPECT_NE(std::string(e.what()).find("YAML syntax error"), std::string::npos) << e.what();
+          throw;
+        }
+      },
+      ParseError);
+}
+
 // ---- bad evidence against a loaded model ----------------------------------------------------------
 
 struct BadEvidence {
