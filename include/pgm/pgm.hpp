@@ -7,6 +7,7 @@
 #include <pgm/gaussian/gaussian.hpp>
 #include <pgm/gaussian/linear_gaussian_network.hpp>
 #include <pgm/graph/dag.hpp>
+#include <pgm/graph/reachability.hpp>
 #include <pgm/graph/undirected_graph.hpp>
 #include <pgm/inference/elimination_order.hpp>
 #include <pgm/inference/forward_sampling.hpp>

@@ -104,6 +104,8 @@ def main():
     ap.add_argument("tutorial")
     ap.add_argument("--pgm", required=True, help="the built pgm binary")
     ap.add_argument("--no-python", action="store_true", help="skip the python blocks")
+    ap.add_argument("--python-only", action="store_true",
+                    help="run only the python blocks (README.md: its sh blocks install and build)")
     ap.add_argument("--expect-mismatches", type=int, default=None)
     args = ap.parse_args()
 
@@ -120,6 +122,8 @@ def main():
         if b["needs"] and not pathlib.Path(b["needs"]).exists():
             print(f"{where}: {b['kind']} block skipped: {b['needs']} absent")
             skipped += 1
+            continue
+        if b["kind"] == "sh" and args.python_only:
             continue
         if b["kind"] == "python" and args.no_python:
             print(f"{where}: python block skipped (--no-python)")

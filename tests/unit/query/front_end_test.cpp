@@ -11,20 +11,17 @@
 #include <fstream>
 #include <numbers>
 
+#include "support/error_message.hpp"
+
 namespace pgm::query {
 namespace {
 
 std::string model_path(const std::string& name) { return std::string(PGM_SOURCE_DIR) + "/models/" + name; }
 
+// What the call throws as E (tests/support/error_message.hpp).
 template <class E, class F>
 std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an exception";
-  return {};
+  return ::pgm::testing::error_message<E>(std::forward<F>(f));
 }
 
 using Names = std::vector<std::string>;

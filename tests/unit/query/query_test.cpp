@@ -1,6 +1,7 @@
 // The library-level query API (pgm::query) against independently derived values: hand
 // computations on the shipped models, brute-force enumeration on random networks, closed forms
 // for Gaussians, and every error class.
+#include "support/error_message.hpp"
 #include "support/enumeration_oracle.hpp"
 #include "support/random_models.hpp"
 
@@ -23,15 +24,10 @@ std::string model_path(const std::string& name) { return std::string(PGM_SOURCE_
 
 Model sprinkler() { return Model::load(model_path("sprinkler.yaml")); }
 
+// What the call throws as E (tests/support/error_message.hpp).
 template <class E, class F>
 std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an exception";
-  return {};
+  return ::pgm::testing::error_message<E>(std::forward<F>(f));
 }
 
 // ---- Model
