@@ -302,6 +302,15 @@ PYBIND11_MODULE(_pgm, m) {
         return continuous(r) ? py::cast(r.covariance) : py::none();
       }, "Continuous models: the posterior covariance (numpy) of .variables; None for discrete ones.")
       .def_readonly("warnings", &Result::warnings)
+      // ---- issue 11: how an approximate engine ("lbp") ended; None for the exact engines.
+      .def_property_readonly("approximate", [](const Result& r) -> py::object {
+        if (!r.approximate) return py::none();
+        py::dict out;
+        out["iterations"] = r.approximate->iterations;
+        out["converged"] = r.approximate->converged;
+        out["max_change"] = r.approximate->max_change;
+        return out;
+      }, "method='lbp': {'iterations': k, 'converged': bool, 'max_change': x}; None for exact engines.")
       .def("__repr__", [](const Result& r) {
         std::ostringstream os;
         os << "<pgm.Result " << shape_name(r.shape) << " " << list_repr(r.variables);
@@ -362,7 +371,8 @@ PYBIND11_MODULE(_pgm, m) {
           },
           py::arg("evidence") = py::none(), py::arg("method") = "auto", py::arg("max_memory") = py::none(),
           "{variable: {state: P(state | evidence)}} for every variable (continuous models: {variable: "
-          "{'mean': m, 'variance': v}} for every unobserved one). method: 'jt', 've' or 'auto'.")
+          "{'mean': m, 'variance': v}} for every unobserved one). method: 'jt', 've', 'lbp' (loopy belief "
+          "propagation, approximate; answer() gives its iteration info) or 'auto'.")
       .def(
           "query",
           [](const Model& self, py::handle targets, py::handle ev, const std::string& method, py::handle max_memory) {
