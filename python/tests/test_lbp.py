@@ -57,3 +57,21 @@ def test_lbp_refuses_a_joint():
     m = pgm.from_dict(POLYTREE)
     with pytest.raises(pgm.QueryError, match="marginals only"):
         m.joint(["A", "B"], method="lbp")
+
+
+def test_lbp_options():
+    m = pgm.from_dict(MISCONCEPTION)
+    r = m.answer(method="lbp", max_iterations=3, tolerance=1e-12)
+    assert r.approximate == {"iterations": 3, "converged": False, "max_change": r.approximate["max_change"]}
+    assert r.approximate["max_change"] >= 1e-12
+    # Damping on a tree: still exact.
+    enum = Enumeration(*bn_joint(POLYTREE))
+    got = pgm.from_dict(POLYTREE).marginals(evidence={"D": "d1"}, method="lbp", damping=0.6, tolerance=1e-14,
+                                            max_iterations=100000)
+    for state, p in enum.marginal("A", {"D": "d1"}).items():
+        assert got["A"][state] == pytest.approx(p, abs=1e-10)
+    with pytest.raises(ValueError):
+        m.marginals(method="lbp", max_iterations=0)
+    for bad in ({"damping": 1.0}, {"damping": -0.5}, {"tolerance": 0.0}, {"tolerance": float("nan")}):
+        with pytest.raises(pgm.QueryError):
+            m.marginals(method="lbp", **bad)
