@@ -177,6 +177,16 @@ Result answer(const Model& model, Query query, py::handle max_memory) {
   return model.answer(query, options);
 }
 
+// ---- issue 11: method='lbp' with its options (the library refuses a bad tolerance or damping).
+Result answer_lbp(const Model& model, Query query, py::handle max_memory, long long max_iterations, double tolerance,
+                  double damping) {
+  auto options = engine_options(max_memory);
+  if (max_iterations < 1) throw py::value_error("max_iterations must be at least 1, got " + std::to_string(max_iterations));
+  options.lbp = {static_cast<std::size_t>(max_iterations), tolerance, damping};
+  py::gil_scoped_release release;
+  return model.answer(query, options);
+}
+
 // ---- Results ---------------------------------------------------------------------------------
 
 // Discrete variables have state names; continuous ones have none.
@@ -302,6 +312,15 @@ PYBIND11_MODULE(_pgm, m) {
         return continuous(r) ? py::cast(r.covariance) : py::none();
       }, "Continuous models: the posterior covariance (numpy) of .variables; None for discrete ones.")
       .def_readonly("warnings", &Result::warnings)
+      // ---- issue 11: how an approximate engine ("lbp") ended; None for the exact engines.
+      .def_property_readonly("approximate", [](const Result& r) -> py::object {
+        if (!r.approximate) return py::none();
+        py::dict out;
+        out["iterations"] = r.approximate->iterations;
+        out["converged"] = r.approximate->converged;
+        out["max_change"] = r.approximate->max_change;
+        return out;
+      }, "method='lbp': {'iterations': k, 'converged': bool, 'max_change': x}; None for exact engines.")
       .def("__repr__", [](const Result& r) {
         std::ostringstream os;
         os << "<pgm.Result " << shape_name(r.shape) << " " << list_repr(r.variables);
@@ -334,7 +353,8 @@ PYBIND11_MODULE(_pgm, m) {
       .def(
           "answer",
           [](const Model& self, py::handle targets, const std::string& shape, py::handle given, py::handle ev,
-             const std::string& method, py::handle max_memory) {
+             const std::string& method, py::handle max_memory, long long max_iterations, double tolerance,
+             double damping) {
             Query q;
             q.targets = names(targets, "targets", true);
             if (shape == "marginals") q.shape = Query::Shape::marginals;
@@ -347,22 +367,28 @@ PYBIND11_MODULE(_pgm, m) {
             }
             q.evidence = evidence(self, ev);
             q.method = method;
-            return answer(self, std::move(q), max_memory);
+            return answer_lbp(self, std::move(q), max_memory, max_iterations, tolerance, damping);
           },
           py::arg("targets") = py::none(), py::arg("shape") = "marginals", py::arg("given") = py::none(),
           py::arg("evidence") = py::none(), py::arg("method") = "auto", py::arg("max_memory") = py::none(),
-          "The whole Result of a query (see marginals/joint/conditional for the plain shapes).")
+          py::arg("max_iterations") = 1000, py::arg("tolerance") = 1e-9, py::arg("damping") = 0.0,
+          "The whole Result of a query (see marginals/joint/conditional for the plain shapes). "
+          "max_iterations, tolerance, damping: method='lbp' only.")
       .def(
           "marginals",
-          [](const Model& self, py::handle ev, const std::string& method, py::handle max_memory) {
+          [](const Model& self, py::handle ev, const std::string& method, py::handle max_memory,
+             long long max_iterations, double tolerance, double damping) {
             Query q;
             q.evidence = evidence(self, ev);
             q.method = method;
-            return marginals_dict(answer(self, std::move(q), max_memory));
+            return marginals_dict(answer_lbp(self, std::move(q), max_memory, max_iterations, tolerance, damping));
           },
           py::arg("evidence") = py::none(), py::arg("method") = "auto", py::arg("max_memory") = py::none(),
+          py::arg("max_iterations") = 1000, py::arg("tolerance") = 1e-9, py::arg("damping") = 0.0,
           "{variable: {state: P(state | evidence)}} for every variable (continuous models: {variable: "
-          "{'mean': m, 'variance': v}} for every unobserved one). method: 'jt', 've' or 'auto'.")
+          "{'mean': m, 'variance': v}} for every unobserved one). method: 'jt', 've', 'lbp' (loopy belief "
+          "propagation, approximate; answer() gives its iteration info; max_iterations, tolerance, "
+          "damping apply to it only) or 'auto'.")
       .def(
           "query",
           [](const Model& self, py::handle targets, py::handle ev, const std::string& method, py::handle max_memory) {

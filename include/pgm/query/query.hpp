@@ -1,5 +1,6 @@
 #pragma once
 // A query and its named result: what every front end asks and prints.
+#include <pgm/inference/loopy_belief_propagation.hpp>
 #include <pgm/query/evidence.hpp>
 
 #include <Eigen/Core>
@@ -35,6 +36,15 @@ struct EngineOptions {
   // Refuse (LimitError, with the figure) inference whose tables would need more bytes. The
   // command line sets half the machine's memory; the library default is 8 GiB.
   std::size_t max_memory_bytes = std::size_t{8} << 30;
+  // ---- issue 11, approximate inference: the "lbp" engine's iteration cap, tolerance and damping.
+  LoopyBeliefPropagationOptions lbp;
+};
+
+// ---- issue 11, approximate inference: how an iterative engine ("lbp") ended.
+struct ApproximateInfo {
+  std::size_t iterations = 0;
+  bool converged = false;
+  double max_change = 0;  // the largest message change in the last iteration
 };
 
 struct Result {
@@ -68,6 +78,9 @@ struct Result {
   Eigen::MatrixXd covariance;
   // Conditioning warnings (an ill-conditioned observed block).
   std::vector<std::string> warnings;
+  // ---- issue 11: set by approximate engines only ("lbp": marginals approximate, P(e) the Bethe
+  // estimate, exact on tree-shaped factor graphs); nullopt for the exact engines.
+  std::optional<ApproximateInfo> approximate;
 };
 
 }  // namespace pgm::query

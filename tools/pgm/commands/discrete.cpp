@@ -7,6 +7,7 @@
 
 #include <pgm/core/error.hpp>
 #include <pgm/core/size.hpp>
+#include <pgm/inference/loopy_belief_propagation.hpp>
 #include <pgm/inference/variable_elimination.hpp>
 #include <pgm/query.hpp>
 
@@ -37,6 +38,12 @@ struct InferenceOptions {
   std::string method = "jt";
   std::string max_memory;  // empty: half the machine's memory
   bool json = false;
+  // ---- issue 11: loopy belief propagation (--method lbp); the options say whether they were given.
+  LoopyBeliefPropagationOptions lbp;
+  long long max_iterations_given = 1000;  // signed, so "-1" is refused rather than wrapped
+  CLI::Option* max_iterations = nullptr;
+  CLI::Option* tolerance = nullptr;
+  CLI::Option* damping = nullptr;
 };
 
 // "8G", "512M", "100k" or a plain byte count; empty means half of physical memory.
@@ -78,14 +85,40 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
       ->type_name("FILE");
   cmd.add_option("--method", opts.method,
                  "Inference engine: ve (variable elimination) or jt (junction tree: one calibration gives every "
-                 "marginal; joint and --by tables always use ve)")
-      ->check(CLI::IsMember({"ve", "jt"}))
+                 "marginal; joint and --by tables always use ve) or lbp (loopy belief propagation: approximate "
+                 "marginals, exact on tree-shaped models)")
+      ->check(CLI::IsMember({"ve", "jt", "lbp"}))
       ->capture_default_str();
   cmd.add_option("--max-memory", opts.max_memory,
                  "Refuse inference whose tables would exceed this size (e.g. 8G, 512M, a byte count; default: half of "
                  "the machine's memory)")
       ->type_name("SIZE");
   cmd.add_flag("--json", opts.json, "Print JSON instead of a table");
+  opts.max_iterations = cmd.add_option("--max-iterations", opts.max_iterations_given,
+                                       "lbp: stop after this many iterations (at least 1)")
+                            ->capture_default_str();
+  opts.tolerance = cmd.add_option("--tolerance", opts.lbp.tolerance,
+                                  "lbp: converged when no message entry changes by this much (positive)")
+                       ->capture_default_str();
+  opts.damping = cmd.add_option("--damping", opts.lbp.damping,
+                                "lbp: keep this fraction of each old message, in [0, 1) (0: plain sum-product)")
+                     ->capture_default_str();
+}
+
+// The lbp options: only with --method lbp, and in range (usage errors).
+void check_lbp_options(InferenceOptions& opts) {
+  const bool given = opts.max_iterations->count() + opts.tolerance->count() + opts.damping->count() > 0;
+  if (opts.method != "lbp") {
+    if (given) throw UsageError("--max-iterations, --tolerance and --damping need --method lbp");
+    return;
+  }
+  if (opts.max_iterations_given < 1)
+    throw UsageError("--max-iterations must be at least 1, got " + opts.max_iterations->as<std::string>());
+  opts.lbp.max_iterations = static_cast<std::size_t>(opts.max_iterations_given);
+  if (!(opts.lbp.tolerance > 0) || !std::isfinite(opts.lbp.tolerance))
+    throw UsageError("--tolerance must be a positive finite number, got " + opts.tolerance->as<std::string>());
+  if (!(opts.lbp.damping >= 0 && opts.lbp.damping < 1))
+    throw UsageError("--damping must be in [0, 1), got " + opts.damping->as<std::string>());
 }
 
 // The evidence file's assignments, then those of --given (already parsed, so that a malformed
@@ -98,9 +131,11 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
 
 // The library's answer, its size refusals restated with the options that matter: a refused
 // junction tree (the structure for the query) can be avoided by variable elimination; VE's cannot.
-[[nodiscard]] query::Result answer(const Model& model, const query::Query& q, std::size_t max_memory_bytes) {
+[[nodiscard]] query::Result answer(const Model& model, const query::Query& q, std::size_t max_memory_bytes,
+                                   const LoopyBeliefPropagationOptions& lbp) {
   query::EngineOptions options;
   options.max_memory_bytes = max_memory_bytes;
+  options.lbp = lbp;
   try {
     return model.answer(q, options);
   } catch (const query::StructureLimitError& e) {
@@ -117,8 +152,16 @@ struct Answer {
   bool markov = false;       // P(e) is a partition function
 };
 
-[[nodiscard]] Answer ask(const Model& model, const query::Query& q, std::size_t max_memory_bytes) {
-  return {answer(model, q, max_memory_bytes), q.evidence.as_given(), model.kind() == query::ModelKind::markov_network};
+[[nodiscard]] Answer ask(const Model& model, const query::Query& q, std::size_t max_memory_bytes,
+                         const LoopyBeliefPropagationOptions& lbp = {}) {
+  Answer a{answer(model, q, max_memory_bytes, lbp), q.evidence.as_given(),
+           model.kind() == query::ModelKind::markov_network};
+  // An approximation that did not settle is still printed, with a warning.
+  if (const auto& info = a.result.approximate; info && !info->converged)
+    std::cerr << "pgm: warning: loopy belief propagation did not converge in " << info->iterations
+              << " iterations (largest message change " << format_number(info->max_change, 6) << ", tolerance "
+              << format_number(lbp.tolerance, 6) << "); the marginals are approximate\n";
+  return a;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,6 +244,12 @@ void print_marginals(const Answer& a, bool json) {
     for (std::size_t i = 0; i < r.variables.size(); ++i)
       append(marginals, r.variables[i], distribution_json(r.states[i], r.marginals[i]));
     add_evidence_fields(out, a);
+    if (const auto& info = r.approximate) {
+      out["method"] = r.method;
+      out["iterations"] = info->iterations;
+      out["converged"] = info->converged;
+      out["max_change"] = number_json(info->max_change);
+    }
     print_json(out, std::cout);
     return;
   }
@@ -213,6 +262,10 @@ void print_marginals(const Answer& a, bool json) {
               << (note.empty() ? "" : "   " + note) << '\n';
   }
   print_blocks(std::cout, r);
+  if (const auto& info = r.approximate)
+    std::cout << "Loopy belief propagation: " << (info->converged ? "converged" : "did not converge") << " after "
+              << info->iterations << " iterations (largest message change " << format_number(info->max_change, 3)
+              << "); P(e) is the Bethe estimate\n";
 }
 
 void print_joint(const Answer& a, bool json) {
@@ -291,7 +344,8 @@ void print_conditional(const Answer& a, bool json) {
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-void run_marginals(const InferenceOptions& opts) {
+void run_marginals(InferenceOptions& opts) {
+  check_lbp_options(opts);
   const std::size_t max_memory = parse_memory(opts.max_memory);
   set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(opts.given);
@@ -312,7 +366,7 @@ void run_marginals(const InferenceOptions& opts) {
   query::Query q;  // every variable's marginal
   q.evidence = query::Evidence::from_names(model, given);
   q.method = opts.method;
-  print_marginals(ask(model, q, max_memory), opts.json);
+  print_marginals(ask(model, q, max_memory, opts.lbp), opts.json);
 }
 
 struct QueryCommand {
@@ -322,7 +376,8 @@ struct QueryCommand {
   bool joint = false;
 };
 
-void run_query(const QueryCommand& cmd) {
+void run_query(QueryCommand& cmd) {
+  check_lbp_options(cmd.common);
   const std::size_t max_memory = parse_memory(cmd.common.max_memory);
   set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(cmd.common.given);
@@ -350,7 +405,7 @@ void run_query(const QueryCommand& cmd) {
     q.shape = query::Query::Shape::joint;
     print_joint(ask(model, q, max_memory), cmd.common.json);
   } else {
-    print_marginals(ask(model, q, max_memory), cmd.common.json);
+    print_marginals(ask(model, q, max_memory, cmd.common.lbp), cmd.common.json);
   }
 }
 
