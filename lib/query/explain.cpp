@@ -5,7 +5,10 @@
 // optimum is unique (each traceback step had one optimal state given the later ones) and the
 // assignment is the answer. Otherwise the documented rule (lowest state index in declared
 // variable order) is enforced by fixing variables one at a time in declared order, each at its
-// lowest state that still attains the maximum, until a traceback sees no tie.
+// lowest state that still attains the maximum (its max-marginal given the states fixed so far, one
+// pass with it eliminated last; none for a variable already at state 0), re-reading the rest by
+// traceback when that state is lower, until a traceback sees no tie. Cost: up to two passes per
+// variable after the first tie (munin, 1041 variables with many deterministic tables: 1.3 s).
 //
 // MAP: the joint posterior of the targets by variable elimination (the non-targets summed out
 // first, its memory refusal included), then the maximum over that table.
@@ -16,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -53,6 +57,37 @@ std::string bytes_text(double bytes) {
   return os.str();
 }
 
+// An elimination order for the pool keeping `keep`, refused when its largest table is over the limit.
+EliminationOrder checked_order(const VariableSet& vars, const detail::Pool& pool, std::span<const VariableId> keep,
+                               std::size_t max_memory_bytes) {
+  const EliminationOrder order =
+      detail::pool_order(pool, vars.cardinalities(), keep, EliminationHeuristic::automatic);
+  const double bytes = order.max_clique_size() * static_cast<double>(sizeof(double));
+  if (bytes > static_cast<double>(max_memory_bytes))
+    throw LimitError("the most probable explanation needs a table of " + bytes_text(bytes) +
+                     " (induced width " + std::to_string(order.induced_width()) + "), over the memory limit of " +
+                     bytes_text(static_cast<double>(max_memory_bytes)));
+  return order;
+}
+
+// The lowest state of v whose max-marginal under `evidence` (v kept to the end, everything else
+// maximised out) is within kTieTolerance of exp(log_max).
+std::size_t lowest_optimal_state(const VariableSet& vars, const std::vector<Factor>& factors,
+                                 const ::pgm::Evidence& evidence, VariableId v, double log_max,
+                                 std::size_t max_memory_bytes) {
+  detail::Pool pool = detail::reduced_pool(factors, everything(vars, factors), evidence);
+  const VariableId keep[] = {v};
+  const EliminationOrder order = checked_order(vars, pool, keep, max_memory_bytes);
+  const Factor rest = detail::eliminate<detail::MaxProduct>(pool, order, vars.size());
+  if (rest.arity() != 1) return 0;  // v in no factor: every state is optimal
+  const double floor = log_max + std::log1p(-kTieTolerance);
+  for (std::size_t s = 0; s < rest.size(); ++s) {
+    const double x = rest.values()[s];
+    if (x > 0.0 && std::log(x) + pool.log_scale >= floor) return s;
+  }
+  return vars[v].cardinality();  // none (cannot happen: the maximum is attained)
+}
+
 struct Traced {
   std::vector<std::size_t> assignment;
   double log_value = kMinusInf;
@@ -64,13 +99,7 @@ struct Traced {
 Traced max_product(const VariableSet& vars, const std::vector<Factor>& factors, const ::pgm::Evidence& evidence,
                    std::size_t max_memory_bytes) {
   detail::Pool pool = detail::reduced_pool(factors, everything(vars, factors), evidence);
-  const auto cards = vars.cardinalities();
-  const EliminationOrder order = detail::pool_order(pool, cards, {}, EliminationHeuristic::automatic);
-  const double bytes = order.max_clique_size() * static_cast<double>(sizeof(double));
-  if (bytes > static_cast<double>(max_memory_bytes))
-    throw LimitError("the most probable explanation needs a table of " + bytes_text(bytes) +
-                     " (induced width " + std::to_string(order.induced_width()) + "), over the memory limit of " +
-                     bytes_text(static_cast<double>(max_memory_bytes)));
+  const EliminationOrder order = checked_order(vars, pool, {}, max_memory_bytes);
   detail::EliminationTrace trace;
   const Factor rest = detail::eliminate<detail::MaxProduct>(pool, order, vars.size(), &trace);
   Traced out;
@@ -137,18 +166,21 @@ Explanation Model::mpe(const Evidence& evidence_in, const EngineOptions& options
     ::pgm::Evidence fixed = evidence.hard();
     for (VariableId v = 0; v < vars.size() && best.tied; ++v) {
       if (observed[v]) continue;
-      bool lowered = false;
-      for (std::size_t s = 0; s < best.assignment[v] && !lowered; ++s) {
-        const ::pgm::Evidence trial = with(fixed, v, s);
+      // State 0 is the lowest there is; otherwise one pass finds v's lowest optimal state.
+      const std::size_t s = best.assignment[v] == 0 ? 0
+                                                    : lowest_optimal_state(vars, factors, fixed, v, best.log_value,
+                                                                           options.max_memory_bytes);
+      if (s < best.assignment[v]) {  // a lower optimum: read back the rest of it under the new prefix
+        ::pgm::Evidence trial = with(fixed, v, s);
         Traced t = max_product(vars, factors, trial, options.max_memory_bytes);
-        if (t.log_value != kMinusInf && t.log_value >= best.log_value + std::log1p(-kTieTolerance)) {
-          fixed = trial;
+        if (t.log_value != kMinusInf) {
+          fixed = std::move(trial);
           t.log_value = std::max(t.log_value, best.log_value);
           best = std::move(t);
-          lowered = true;
+          continue;
         }
       }
-      if (!lowered) fixed = with(fixed, v, best.assignment[v]);
+      fixed = with(fixed, v, best.assignment[v]);
     }
   }
 
