@@ -12,6 +12,7 @@ import os as _os
 from . import _pgm
 from ._pgm import (  # noqa: F401
     Error,
+    Explanation,
     Gaussian,
     Independence,
     LimitError,
@@ -30,7 +31,8 @@ __version__ = getattr(_pgm, "__version__", "0")
 
 __all__ = [
     "Error", "ModelError", "QueryError", "ZeroProbabilityEvidence", "UnsupportedError", "LimitError",
-    "NumericalError", "Model", "Result", "Independence", "Gaussian", "load", "loads", "from_dict", "engines",
+    "NumericalError", "Model", "Result", "Independence", "Gaussian", "Explanation", "load", "loads", "from_dict",
+    "engines",
 ]
 
 

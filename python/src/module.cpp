@@ -290,6 +290,36 @@ PYBIND11_MODULE(_pgm, m) {
         return s + " (" + r.method + ")>";
       });
 
+  // ---- [mpe] most probable explanations (issue 11)
+  py::class_<pgm::query::Explanation>(m, "Explanation",
+                                      "A most probable explanation (Model.mpe) or MAP assignment (Model.map).")
+      .def_property_readonly(
+          "assignment",
+          [](const pgm::query::Explanation& x) {
+            py::dict d;
+            for (const auto& [name, state] : x.assignment) d[py::str(name)] = state;
+            return d;
+          },
+          "{variable: state}: every variable for mpe (observed ones included), the targets for map.")
+      .def_readonly("probability", &pgm::query::Explanation::probability,
+                    "mpe: the joint probability of the assignment (Markov networks: normalised by Z); map: P(x, e).")
+      .def_readonly("log_probability", &pgm::query::Explanation::log_probability)
+      .def_readonly("posterior_probability", &pgm::query::Explanation::posterior_probability,
+                    "map: P(x | e); None for mpe.")
+      .def_property_readonly(
+          "evidence",
+          [](const pgm::query::Explanation& x) {
+            py::dict d;
+            for (const auto& [name, state] : x.evidence) d[py::str(name)] = state;
+            return d;
+          })
+      .def("__repr__", [](const pgm::query::Explanation& x) {
+        std::string s = "<pgm.Explanation";
+        for (const auto& [name, state] : x.assignment) s += " " + name + "=" + state;
+        return s + " p=" + std::to_string(x.probability) + ">";
+      });
+  // ---- [mpe] end
+
   py::class_<Result>(m, "Result", "A named answer: variables, states, numbers, P(e), the engine used.")
       .def_property_readonly("shape", [](const Result& r) { return shape_name(r.shape); })
       .def_readonly("variables", &Result::variables)
@@ -443,6 +473,31 @@ PYBIND11_MODULE(_pgm, m) {
           py::arg("x"), py::arg("given"), py::arg("evidence") = py::none(), py::arg("method") = "auto",
           py::arg("max_memory") = py::none(),
           "{y: {x: P(x | y, evidence)} or None when P(y | evidence) = 0} for every state y of `given`.")
+      // ---- [mpe]
+      .def(
+          "mpe",
+          [](const Model& self, py::handle ev, py::handle max_memory) {
+            const Evidence e = evidence(self, ev);
+            const auto options = engine_options(max_memory);
+            py::gil_scoped_release release;
+            return self.mpe(e, options);
+          },
+          py::arg("evidence") = py::none(), py::arg("max_memory") = py::none(),
+          "The most probable full assignment given the evidence (exact; ties: the lowest state index in "
+          "declared variable order). ZeroProbabilityEvidence when the evidence is impossible.")
+      .def(
+          "map",
+          [](const Model& self, py::handle targets, py::handle ev, py::handle max_memory) {
+            const auto ts = names(targets, "targets");
+            const Evidence e = evidence(self, ev);
+            const auto options = engine_options(max_memory);
+            py::gil_scoped_release release;
+            return self.map(ts, e, options);
+          },
+          py::arg("targets"), py::arg("evidence") = py::none(), py::arg("max_memory") = py::none(),
+          "The most probable assignment of the targets, every other unobserved variable summed out (exact; "
+          "ties as mpe). .probability = P(x, e), .posterior_probability = P(x | e).")
+      // ---- [mpe] end
       .def(
           "probability_of_evidence",
           [](const Model& self, py::handle ev, const std::string& method) {

@@ -58,6 +58,7 @@ void register_discrete_commands(CLI::App& app);      // marginals, query, info  
 void register_independence_commands(CLI::App& app);  // independent, blanket, independencies (independence.cpp)
 void register_gaussian_commands(CLI::App& app);      // score, sample                (gaussian.cpp)
 void register_format_commands(CLI::App& app);        // convert, bench               (formats.cpp, bench.cpp)
+void register_explain_commands(CLI::App& app);       // mpe, map                     (explain.cpp)
 
 // `pgm query` on a Gaussian or linear-Gaussian model (implemented in gaussian.cpp): the joint
 // posterior of `targets` given the evidence (values as text, read by the library).

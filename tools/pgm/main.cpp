@@ -216,6 +216,7 @@ int main(int argc, char** argv) {
   register_independence_commands(app);
   register_gaussian_commands(app);
   register_format_commands(app);
+  register_explain_commands(app);
 
   std::string command;
   try {

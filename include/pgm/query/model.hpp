@@ -13,6 +13,7 @@
 #include <pgm/model/bayesian_network.hpp>
 #include <pgm/model/markov_network.hpp>
 #include <pgm/query/evidence.hpp>
+#include <pgm/query/explanation.hpp>
 #include <pgm/query/query.hpp>
 
 #include <Eigen/Core>
@@ -192,6 +193,19 @@ class Model {
   // the evidence is impossible.
   [[nodiscard]] double probability_of_evidence(const Evidence& evidence, std::string_view method = "auto") const;
   [[nodiscard]] double log_probability_of_evidence(const Evidence& evidence, std::string_view method = "auto") const;
+
+  // ---- [mpe] Most probable explanations (discrete models; QueryError for continuous ones).
+  // Ties: see explanation.hpp (lowest state index in declared variable order). Exact, by
+  // max-product variable elimination with traceback, in log space. ZeroProbabilityEvidence when
+  // the evidence is impossible; LimitError (with the figure) over options.max_memory_bytes.
+  // The most probable full assignment given the evidence.
+  [[nodiscard]] Explanation mpe(const Evidence& evidence = {}, const EngineOptions& options = {}) const;
+  // The most probable assignment of `targets` (at least one, no repeats) with every other
+  // unobserved variable summed out: the non-targets are summed out first (variable elimination
+  // down to the targets' joint table), then the maximum is taken over the targets.
+  [[nodiscard]] Explanation map(std::vector<std::string> targets, const Evidence& evidence = {},
+                                const EngineOptions& options = {}) const;
+  // ---- [mpe] end
 
   // ---- Structure.
   // QueryError for unknown names, an empty X or Y, or a name in two sets.

@@ -1,0 +1,139 @@
+// `pgm mpe` and `pgm map`: most probable explanations of discrete models (Model::mpe / Model::map;
+// ties go to the lowest state index in declared variable order, see <pgm/query/explanation.hpp>).
+#include "pgm/commands.hpp"
+#include "pgm/output.hpp"
+
+#include <pgm/core/error.hpp>
+#include <pgm/query.hpp>
+
+#include <algorithm>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pgm::cli {
+namespace {
+
+struct ExplainOptions {
+  ModelOptions model;
+  std::vector<std::string> given;
+  std::string evidence_file;
+  std::vector<std::string> targets;  // map only
+  bool json = false;
+  // room for --soft (soft evidence, a later part of issue 11)
+};
+
+void add_explain_options(CLI::App& cmd, ExplainOptions& opts) {
+  add_model_options(cmd, opts.model);
+  cmd.add_option("--given,-g", opts.given, "Evidence NAME=STATE[,NAME=STATE...]; repeatable")
+      ->allow_extra_args(false)
+      ->type_name("A=a,B=b");
+  cmd.add_option("--evidence-file,-e", opts.evidence_file,
+                 "Evidence file: UAI .evid, or NAME=STATE lines; combined with --given")
+      ->type_name("FILE");
+  cmd.add_flag("--json", opts.json, "Print JSON instead of text");
+}
+
+// The model and the evidence: the file's assignments, then --given's (parsed first, so a malformed
+// --given is reported before any file is read); a variable given twice must agree.
+struct Asked {
+  Model model;
+  query::Evidence evidence;
+};
+
+Asked read(const ExplainOptions& opts) {
+  Assignments given = parse_assignments(opts.given);
+  Model model = load_model(opts.model);
+  given = opts.evidence_file.empty()
+              ? query::combine_assignments({}, "", std::move(given), "--given")
+              : query::combine_assignments(query::read_evidence_file(opts.evidence_file), opts.evidence_file,
+                                           std::move(given), "--given");
+  if (!model.discrete())
+    throw QueryError("a most probable explanation needs a discrete model (Bayesian or Markov network); this is a " +
+                     std::string(query::to_string(model.kind())) + " model");
+  query::Evidence evidence = query::Evidence::from_names(model, given);
+  return {std::move(model), std::move(evidence)};
+}
+
+Json assignment_json(const Assignments& a) {
+  Json out = Json::object();
+  for (const auto& [name, state] : a) append(out, name, state);
+  return out;
+}
+
+void print_assignment(const query::Explanation& x, const std::vector<std::string>& observed) {
+  TextTable table(2);
+  for (const auto& [name, state] : x.assignment) {
+    const bool is_observed = std::find(observed.begin(), observed.end(), name) != observed.end();
+    table.add_row({name, is_observed ? state + " (observed)" : state});
+  }
+  table.print(std::cout);
+}
+
+std::string given_text(const query::Explanation& x) {
+  return x.evidence.empty() ? std::string() : " given " + format_assignments(x.evidence);
+}
+
+void run_mpe(const ExplainOptions& opts) {
+  const Asked a = read(opts);
+  const query::Explanation x = a.model.mpe(a.evidence);
+  if (opts.json) {
+    Json out = Json::object();
+    out["assignment"] = assignment_json(x.assignment);
+    out["probability"] = number_json(x.probability);
+    out["log_probability"] = number_json(x.log_probability);
+    out["evidence"] = evidence_json(x.evidence);
+    print_json(out, std::cout);
+    return;
+  }
+  std::cout << "Most probable explanation" << given_text(x) << "\n";
+  print_assignment(x, a.evidence.names());
+  std::cout << "P = " << format_probability(x.probability) << "  (ln P = " << format_number(x.log_probability)
+            << ")\n";
+}
+
+void run_map(const ExplainOptions& opts) {
+  const Asked a = read(opts);
+  const query::Explanation x = a.model.map(opts.targets, a.evidence);
+  if (opts.json) {
+    Json out = Json::object();
+    out["assignment"] = assignment_json(x.assignment);
+    out["probability"] = number_json(x.probability);
+    out["posterior_probability"] = number_json(x.posterior_probability.value_or(0.0));
+    out["log_probability"] = number_json(x.log_probability);
+    out["evidence"] = evidence_json(x.evidence);
+    print_json(out, std::cout);
+    return;
+  }
+  std::cout << "Most probable assignment of " << x.assignment.size()
+            << (x.assignment.size() == 1 ? " variable" : " variables") << given_text(x)
+            << " (the others summed out)\n";
+  print_assignment(x, {});
+  const std::string e = x.evidence.empty() ? "" : ", e";
+  std::cout << "P(x" << e << ") = " << format_probability(x.probability) << "  (ln = " << format_number(x.log_probability)
+            << ")\n";
+  if (!x.evidence.empty())
+    std::cout << "P(x | e) = " << format_probability(x.posterior_probability.value_or(0.0)) << "\n";
+}
+
+}  // namespace
+
+void register_explain_commands(CLI::App& app) {
+  {
+    auto opts = std::make_shared<ExplainOptions>();
+    CLI::App* cmd = app.add_subcommand("mpe", "Most probable full assignment given the evidence (exact)");
+    add_explain_options(*cmd, *opts);
+    cmd->callback([opts] { run_mpe(*opts); });
+  }
+  {
+    auto opts = std::make_shared<ExplainOptions>();
+    CLI::App* cmd = app.add_subcommand(
+        "map", "Most probable assignment of target variables, the other unobserved ones summed out (exact)");
+    add_explain_options(*cmd, *opts);  // the model positional comes first
+    cmd->add_option("targets", opts->targets, "Target variables")->required();
+    cmd->callback([opts] { run_map(*opts); });
+  }
+}
+
+}  // namespace pgm::cli
