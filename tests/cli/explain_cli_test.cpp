@@ -116,6 +116,18 @@ TEST(ExplainCli, ExitCodes) {
   EXPECT_EQ(run_pgm({"mpe", model("bivariate.yaml")}).exit_code, 4);   // continuous
 }
 
+TEST(ExplainCli, MaxMemoryBoundsEveryTable) {
+  const std::string s = model("sprinkler.yaml");
+  // Sprinkler's CPT has 4 entries = 32 bytes: over a 16-byte limit, refused with exit 5.
+  const CliRun small = run_pgm({"map", s, "Rain", "Season", "--max-memory", "16"});
+  EXPECT_EQ(small.exit_code, 5) << small.err;
+  EXPECT_NE(small.err.find("over the limit"), std::string::npos) << small.err;
+  // The largest table (WetGrass, 8 entries) is 64 bytes: 1 KiB is plenty.
+  EXPECT_EQ(run_pgm({"mpe", s, "--max-memory", "1k"}).exit_code, 0);
+  EXPECT_EQ(run_pgm({"mpe", s, "--max-memory", "0"}).exit_code, 2);
+  EXPECT_EQ(run_pgm({"map", s, "Rain", "--max-memory", "lots"}).exit_code, 2);
+}
+
 TEST(ExplainCli, MapOverTooManyTargetsIsRefused) {
   const std::string alarm = std::string(PGM_SHARED_DIR) + "/networks/bif/alarm.bif";
   if (std::FILE* f = std::fopen(alarm.c_str(), "r")) std::fclose(f);

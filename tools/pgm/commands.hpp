@@ -54,6 +54,12 @@ using Assignments = query::Assignments;
 // states a QueryError.
 [[nodiscard]] Assignments parse_assignments(const std::vector<std::string>& given, const char* flag = "--given");
 
+// "8G", "512M", "100k" or a plain byte count (--max-memory); empty: half of physical memory.
+[[nodiscard]] std::size_t parse_memory(const std::string& text);
+// The evidence file's assignments (none when the name is empty), then those of --given (parsed
+// first, so a malformed --given is reported before any file is read); a variable given twice must agree.
+[[nodiscard]] Assignments with_evidence_file(const std::string& evidence_file, Assignments given);
+
 void register_discrete_commands(CLI::App& app);      // marginals, query, info        (discrete.cpp)
 void register_independence_commands(CLI::App& app);  // independent, blanket, independencies (independence.cpp)
 void register_gaussian_commands(CLI::App& app);      // score, sample                (gaussian.cpp)

@@ -4,6 +4,10 @@
 
 #include <pgm/core/error.hpp>
 
+#include <unistd.h>
+
+#include <limits>
+#include <string>
 #include <string_view>
 
 namespace pgm::cli {
@@ -66,6 +70,40 @@ Assignments parse_assignments(const std::vector<std::string>& given, const char*
   } catch (const query::MalformedAssignment& e) {
     throw UsageError(e.what());  // a value the command line cannot mean anything by: exit 2
   }
+}
+
+// "8G", "512M", "100k" or a plain byte count; empty means half of physical memory.
+std::size_t parse_memory(const std::string& text) {
+  if (text.empty()) {
+    const long pages = sysconf(_SC_PHYS_PAGES);
+    const long page = sysconf(_SC_PAGE_SIZE);
+    if (pages > 0 && page > 0) return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 2;
+    return std::size_t{4} << 30;
+  }
+  std::size_t pos = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &pos);
+  } catch (const std::exception&) {
+    throw UsageError("--max-memory '" + text + "' is not a size; expected e.g. 8G, 512M or a byte count");
+  }
+  const std::string unit = text.substr(pos);
+  double mult = 1;
+  if (unit == "k" || unit == "K" || unit == "KiB") mult = 1024.0;
+  else if (unit == "M" || unit == "MiB") mult = 1024.0 * 1024;
+  else if (unit == "G" || unit == "GiB") mult = 1024.0 * 1024 * 1024;
+  else if (!unit.empty()) throw UsageError("--max-memory '" + text + "' has unknown unit '" + unit + "'; use k, M or G");
+  if (!(value > 0)) throw UsageError("--max-memory must be positive, got '" + text + "'");
+  // Converting a double beyond the range of size_t is undefined: saturate instead.
+  const double bytes = value * mult;
+  if (!(bytes < 1.8e19)) return std::numeric_limits<std::size_t>::max();
+  return static_cast<std::size_t>(bytes);
+}
+
+Assignments with_evidence_file(const std::string& evidence_file, Assignments given) {
+  if (evidence_file.empty()) return query::combine_assignments({}, "", std::move(given), "--given");
+  return query::combine_assignments(query::read_evidence_file(evidence_file), evidence_file, std::move(given),
+                                    "--given");
 }
 
 }  // namespace pgm::cli

@@ -11,8 +11,6 @@
 #include <pgm/inference/variable_elimination.hpp>
 #include <pgm/query.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -45,34 +43,6 @@ struct InferenceOptions {
   CLI::Option* tolerance = nullptr;
   CLI::Option* damping = nullptr;
 };
-
-// "8G", "512M", "100k" or a plain byte count; empty means half of physical memory.
-[[nodiscard]] std::size_t parse_memory(const std::string& text) {
-  if (text.empty()) {
-    const long pages = sysconf(_SC_PHYS_PAGES);
-    const long page = sysconf(_SC_PAGE_SIZE);
-    if (pages > 0 && page > 0) return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 2;
-    return std::size_t{4} << 30;
-  }
-  std::size_t pos = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &pos);
-  } catch (const std::exception&) {
-    throw UsageError("--max-memory '" + text + "' is not a size; expected e.g. 8G, 512M or a byte count");
-  }
-  const std::string unit = text.substr(pos);
-  double mult = 1;
-  if (unit == "k" || unit == "K" || unit == "KiB") mult = 1024.0;
-  else if (unit == "M" || unit == "MiB") mult = 1024.0 * 1024;
-  else if (unit == "G" || unit == "GiB") mult = 1024.0 * 1024 * 1024;
-  else if (!unit.empty()) throw UsageError("--max-memory '" + text + "' has unknown unit '" + unit + "'; use k, M or G");
-  if (!(value > 0)) throw UsageError("--max-memory must be positive, got '" + text + "'");
-  // Converting a double beyond the range of size_t is undefined: saturate instead.
-  const double bytes = value * mult;
-  if (!(bytes < 1.8e19)) return std::numeric_limits<std::size_t>::max();
-  return static_cast<std::size_t>(bytes);
-}
 
 void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
   add_model_options(cmd, opts.model);
@@ -121,13 +91,6 @@ void check_lbp_options(InferenceOptions& opts) {
     throw UsageError("--damping must be in [0, 1), got " + opts.damping->as<std::string>());
 }
 
-// The evidence file's assignments, then those of --given (already parsed, so that a malformed
-// --given is reported before any file is read); a variable given twice must agree.
-[[nodiscard]] Assignments evidence_of(const InferenceOptions& opts, Assignments given) {
-  if (opts.evidence_file.empty()) return query::combine_assignments({}, "", std::move(given), "--given");
-  return query::combine_assignments(query::read_evidence_file(opts.evidence_file), opts.evidence_file,
-                                    std::move(given), "--given");
-}
 
 // The library's answer, its size refusals restated with the options that matter: a refused
 // junction tree (the structure for the query) can be avoided by variable elimination; VE's cannot.
@@ -350,7 +313,7 @@ void run_marginals(InferenceOptions& opts) {
   set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(opts.given);
   const Model model = load_model(opts.model);
-  given = evidence_of(opts, std::move(given));
+  given = with_evidence_file(opts.evidence_file, std::move(given));
   if (!model.discrete()) {
     // Every variable not observed: its posterior mean and variance.
     std::vector<std::string> targets;
@@ -382,7 +345,7 @@ void run_query(QueryCommand& cmd) {
   set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(cmd.common.given);
   const Model model = load_model(cmd.common.model);
-  given = evidence_of(cmd.common, std::move(given));
+  given = with_evidence_file(cmd.common.evidence_file, std::move(given));
   if (!model.discrete()) {
     if (!cmd.by.empty()) throw QueryError("--by needs a discrete model; a Gaussian query already gives the joint");
     run_gaussian_query(model, cmd.targets, given, cmd.common.json, std::cout);

@@ -4,6 +4,7 @@
 #include "pgm/output.hpp"
 
 #include <pgm/core/error.hpp>
+#include <pgm/core/size.hpp>
 #include <pgm/query.hpp>
 
 #include <algorithm>
@@ -20,6 +21,7 @@ struct ExplainOptions {
   std::vector<std::string> given;
   std::string evidence_file;
   std::vector<std::string> targets;  // map only
+  std::string max_memory;  // empty: half the machine's memory
   bool json = false;
   // room for --soft (soft evidence, a later part of issue 11)
 };
@@ -32,6 +34,10 @@ void add_explain_options(CLI::App& cmd, ExplainOptions& opts) {
   cmd.add_option("--evidence-file,-e", opts.evidence_file,
                  "Evidence file: UAI .evid, or NAME=STATE lines; combined with --given")
       ->type_name("FILE");
+  cmd.add_option("--max-memory", opts.max_memory,
+                 "Refuse inference whose tables would exceed this size (e.g. 8G, 512M, a byte count; default: half of "
+                 "the machine's memory)")
+      ->type_name("SIZE");
   cmd.add_flag("--json", opts.json, "Print JSON instead of text");
 }
 
@@ -40,20 +46,31 @@ void add_explain_options(CLI::App& cmd, ExplainOptions& opts) {
 struct Asked {
   Model model;
   query::Evidence evidence;
+  query::EngineOptions options;
 };
 
 Asked read(const ExplainOptions& opts) {
+  query::EngineOptions options;
+  options.max_memory_bytes = parse_memory(opts.max_memory);
+  set_max_table_bytes(options.max_memory_bytes);  // every table the library allocates
   Assignments given = parse_assignments(opts.given);
   Model model = load_model(opts.model);
-  given = opts.evidence_file.empty()
-              ? query::combine_assignments({}, "", std::move(given), "--given")
-              : query::combine_assignments(query::read_evidence_file(opts.evidence_file), opts.evidence_file,
-                                           std::move(given), "--given");
+  given = with_evidence_file(opts.evidence_file, std::move(given));
   if (!model.discrete())
     throw QueryError("a most probable explanation needs a discrete model (Bayesian or Markov network); this is a " +
                      std::string(query::to_string(model.kind())) + " model");
   query::Evidence evidence = query::Evidence::from_names(model, given);
-  return {std::move(model), std::move(evidence)};
+  return {std::move(model), std::move(evidence), options};
+}
+
+// A size refusal, restated with the option that sets the limit.
+template <class F>
+query::Explanation limited(F&& f) {
+  try {
+    return f();
+  } catch (const LimitError& e) {
+    throw LimitError(std::string(e.what()) + " (--max-memory SIZE sets the limit)");
+  }
 }
 
 Json assignment_json(const Assignments& a) {
@@ -77,7 +94,7 @@ std::string given_text(const query::Explanation& x) {
 
 void run_mpe(const ExplainOptions& opts) {
   const Asked a = read(opts);
-  const query::Explanation x = a.model.mpe(a.evidence);
+  const query::Explanation x = limited([&] { return a.model.mpe(a.evidence, a.options); });
   if (opts.json) {
     Json out = Json::object();
     out["assignment"] = assignment_json(x.assignment);
@@ -95,7 +112,7 @@ void run_mpe(const ExplainOptions& opts) {
 
 void run_map(const ExplainOptions& opts) {
   const Asked a = read(opts);
-  const query::Explanation x = a.model.map(opts.targets, a.evidence);
+  const query::Explanation x = limited([&] { return a.model.map(opts.targets, a.evidence, a.options); });
   if (opts.json) {
     Json out = Json::object();
     out["assignment"] = assignment_json(x.assignment);
