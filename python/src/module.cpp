@@ -141,7 +141,8 @@ Evidence evidence(const Model& model, py::handle h, const char* what = "evidence
   }
   if (!states.empty() && !values.empty())
     type_error(std::string(what) + " mixes state names and numbers; give states (discrete) or values (continuous)");
-  py::gil_scoped_release release;
+  // Kept under the GIL: checking a few names costs less than handing the GIL to another thread
+  // and back (each handoff is a futex wake-up and a context switch); inference releases it.
   return states.empty() ? Evidence::from_values(model, values) : Evidence::from_names(model, states);
 }
 
