@@ -49,14 +49,24 @@ class Reader {
     };
     cards_.reserve(room(n, 2));
     lines_.reserve(room(n, 2));
+    // A cardinality is a value, not an item: a variable in no function may have more states than the
+    // file has bytes (its writer's round trip is a few bytes long). The states of all variables get a
+    // name each, so their total is bounded: by the file size, or 2^22 states when that is more.
+    const std::size_t states_budget = std::max(limit, std::size_t{1} << 22);
+    std::size_t states = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t card = count("the cardinality of variable " + std::to_string(i), limit);
+      const std::size_t card = count("the cardinality of variable " + std::to_string(i), states_budget);
       if (card == 0) fail(last_, "variable " + std::to_string(i) + " has cardinality 0 (expected at least 1)");
       if (card > detail::kMaxTableEntries) {
         throw LimitError(cursor_.location(last_.line, last_.column).str() + ": variable " + std::to_string(i) +
                          " has " + std::to_string(card) + " states, more than a table may hold (the limit is " +
                          detail::table_limit_text() + " entries)");
       }
+      states += card;
+      if (states > states_budget)
+        fail(last_, "the variables up to " + std::to_string(i) + " have " + std::to_string(states) +
+                        " states in all, more than the file could describe (at most " + std::to_string(states_budget) +
+                        ")");
       cards_.push_back(card);
       lines_.push_back(last_.line);
     }

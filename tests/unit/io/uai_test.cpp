@@ -177,5 +177,20 @@ TEST(UaiWriter, BayesListsParentsThenChild) {
   EXPECT_EQ(std::get<BayesianNetwork>(back).cpt_table(1), bn.cpt_table(1));
 }
 
+// A variable in no function may have more states than the file has bytes (22 states in a 16-byte
+// file: what the writer makes of it must read back), but the states of all variables are bounded
+// (each gets a name): 2^22 + 2^22 states in a tiny file are refused at the second count.
+TEST(Uai, CardinalitiesAreBoundedInTotalNotByTheFileSize) {
+  const ModelVariant m = read_uai_string("MARKOV\n2\n2 22\n0\n", "iso.uai");
+  EXPECT_EQ(std::get<MarkovNetwork>(m).variable(1).cardinality(), 22u);
+  try {
+    (void)read_uai_string("MARKOV\n2\n4194304 4194304\n0\n", "many.uai");
+    ADD_FAILURE() << "2^23 states in all must be refused";
+  } catch (const ParseError& e) {
+    EXPECT_EQ(e.where().line, 3);
+    EXPECT_NE(std::string(e.what()).find("8388608 states in all"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace pgm
