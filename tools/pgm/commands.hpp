@@ -54,6 +54,9 @@ using Assignments = query::Assignments;
 // states a QueryError.
 [[nodiscard]] Assignments parse_assignments(const std::vector<std::string>& given, const char* flag = "--given");
 
+// --given/-g (repeatable) and --evidence-file/-e, and --max-memory, as every inference command has them.
+void add_evidence_options(CLI::App& cmd, std::vector<std::string>& given, std::string& evidence_file);
+void add_max_memory_option(CLI::App& cmd, std::string& max_memory);
 // "8G", "512M", "100k" or a plain byte count (--max-memory); empty: half of physical memory.
 [[nodiscard]] std::size_t parse_memory(const std::string& text);
 // The evidence file's assignments (none when the name is empty), then those of --given (parsed

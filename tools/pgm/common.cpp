@@ -106,4 +106,21 @@ Assignments with_evidence_file(const std::string& evidence_file, Assignments giv
                                     "--given");
 }
 
+void add_evidence_options(CLI::App& cmd, std::vector<std::string>& given, std::string& evidence_file) {
+  // One value per occurrence, so `--given A=a X` does not swallow the target X.
+  cmd.add_option("--given,-g", given, "Evidence NAME=STATE[,NAME=STATE...]; repeatable")
+      ->allow_extra_args(false)
+      ->type_name("A=a,B=b");
+  cmd.add_option("--evidence-file,-e", evidence_file,
+                 "Evidence file: UAI .evid, or NAME=STATE lines; combined with --given")
+      ->type_name("FILE");
+}
+
+void add_max_memory_option(CLI::App& cmd, std::string& max_memory) {
+  cmd.add_option("--max-memory", max_memory,
+                 "Refuse inference whose tables would exceed this size (e.g. 8G, 512M, a byte count; default: half of "
+                 "the machine's memory)")
+      ->type_name("SIZE");
+}
+
 }  // namespace pgm::cli

@@ -46,23 +46,14 @@ struct InferenceOptions {
 
 void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
   add_model_options(cmd, opts.model);
-  // One value per occurrence, so `--given A=a X` does not swallow the target X.
-  cmd.add_option("--given,-g", opts.given, "Evidence NAME=STATE[,NAME=STATE...]; repeatable")
-      ->allow_extra_args(false)
-      ->type_name("A=a,B=b");
-  cmd.add_option("--evidence-file,-e", opts.evidence_file,
-                 "Evidence file: UAI .evid, or NAME=STATE lines; combined with --given")
-      ->type_name("FILE");
+  add_evidence_options(cmd, opts.given, opts.evidence_file);
   cmd.add_option("--method", opts.method,
                  "Inference engine: ve (variable elimination) or jt (junction tree: one calibration gives every "
                  "marginal; joint and --by tables always use ve) or lbp (loopy belief propagation: approximate "
                  "marginals, exact on tree-shaped models)")
       ->check(CLI::IsMember({"ve", "jt", "lbp"}))
       ->capture_default_str();
-  cmd.add_option("--max-memory", opts.max_memory,
-                 "Refuse inference whose tables would exceed this size (e.g. 8G, 512M, a byte count; default: half of "
-                 "the machine's memory)")
-      ->type_name("SIZE");
+  add_max_memory_option(cmd, opts.max_memory);
   cmd.add_flag("--json", opts.json, "Print JSON instead of a table");
   opts.max_iterations = cmd.add_option("--max-iterations", opts.max_iterations_given,
                                        "lbp: stop after this many iterations (at least 1)")

@@ -28,16 +28,8 @@ struct ExplainOptions {
 
 void add_explain_options(CLI::App& cmd, ExplainOptions& opts) {
   add_model_options(cmd, opts.model);
-  cmd.add_option("--given,-g", opts.given, "Evidence NAME=STATE[,NAME=STATE...]; repeatable")
-      ->allow_extra_args(false)
-      ->type_name("A=a,B=b");
-  cmd.add_option("--evidence-file,-e", opts.evidence_file,
-                 "Evidence file: UAI .evid, or NAME=STATE lines; combined with --given")
-      ->type_name("FILE");
-  cmd.add_option("--max-memory", opts.max_memory,
-                 "Refuse inference whose tables would exceed this size (e.g. 8G, 512M, a byte count; default: half of "
-                 "the machine's memory)")
-      ->type_name("SIZE");
+  add_evidence_options(cmd, opts.given, opts.evidence_file);
+  add_max_memory_option(cmd, opts.max_memory);
   cmd.add_flag("--json", opts.json, "Print JSON instead of text");
 }
 
