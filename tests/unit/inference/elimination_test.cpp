@@ -2,6 +2,7 @@
 // brute-force maximisation over every assignment) and the log-space scaling.
 #include <pgm/inference/detail/elimination.hpp>
 
+#include "support/assignments.hpp"
 #include "support/enumeration_oracle.hpp"
 #include "support/random_models.hpp"
 
@@ -16,23 +17,7 @@ namespace pgm {
 namespace {
 
 // Calls f(assignment) for every full assignment consistent with e.
-template <class F>
-void for_each_assignment(const std::vector<std::size_t>& cards, const Evidence& e, F&& f) {
-  std::vector<std::size_t> x(cards.size(), 0);
-  for (const auto& [v, s] : e) x[v] = s;
-  std::vector<bool> fixed(cards.size(), false);
-  for (const auto& [v, s] : e) fixed[v] = true;
-  for (;;) {
-    f(x);
-    std::size_t d = cards.size();
-    while (d-- > 0) {
-      if (fixed[d]) continue;
-      if (++x[d] < cards[d]) break;
-      x[d] = 0;
-    }
-    if (d == static_cast<std::size_t>(-1)) return;
-  }
-}
+using ::pgm::testing::for_each_assignment;  // tests/support/assignments.hpp
 
 template <class Model>
 void check_mpe(const Model& model, const std::vector<Factor>& factors, const Evidence& e) {

@@ -2,6 +2,7 @@
 // documented tie-break (the lexicographically smallest optimal assignment by state index in
 // declared variable order). Models with CPT / factor entries from {0, 1, 2} (normalised for a
 // Bayesian network) make exact ties common; the tests count them so they cannot pass vacuously.
+#include "support/assignments.hpp"
 #include "support/enumeration_oracle.hpp"
 #include "support/random_models.hpp"
 
@@ -17,27 +18,7 @@
 namespace pgm {
 namespace {
 
-// Calls f(x) for every full assignment consistent with e, in lexicographic order of the state
-// indices in id order (the last id fastest).
-template <class F>
-void for_each_assignment(const std::vector<std::size_t>& cards, const Evidence& e, F&& f) {
-  std::vector<std::size_t> x(cards.size(), 0);
-  std::vector<bool> fixed(cards.size(), false);
-  for (const auto& [v, s] : e) {
-    x[v] = s;
-    fixed[v] = true;
-  }
-  for (;;) {
-    f(x);
-    std::size_t d = cards.size();
-    while (d-- > 0) {
-      if (fixed[d]) continue;
-      if (++x[d] < cards[d]) break;
-      x[d] = 0;
-    }
-    if (d == static_cast<std::size_t>(-1)) return;
-  }
-}
+using ::pgm::testing::for_each_assignment;  // tests/support/assignments.hpp
 
 // Entries from {0, 1, 2}, at least one positive.
 std::vector<double> small_counts(std::mt19937_64& rng, std::size_t n) {
