@@ -348,6 +348,7 @@ void append_escaped(std::string& out, std::string_view s) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
+      case '\r': out += "&#13;"; break;  // a raw CR would be read back as a line end (XML 1.0 §2.11)
       default: out += c;
     }
   }
