@@ -5,6 +5,7 @@ packages=(cmake ninja-build g++ pkg-config libboost-graph-dev libeigen3-dev liby
           libgmock-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev libpugixml-dev
           libopenblas-dev pybind11-dev python3-dev python3-pytest
           python3 python3-numpy python3-scipy  # python3: the Python package and its tests, tests/readme, benchmarks
+          python3-dask python3-distributed python3-pandas  # pgm.dask and its test on a LocalCluster
           dpkg-dev)  # dpkg-shlibdeps: the Depends of the .deb that CPack builds (tests/package)
 # --fuzz: also clang and its libFuzzer runtime, for fuzz/run.sh (CI).
 [ "${1:-}" = "--fuzz" ] && packages+=(clang libclang-rt-dev)

@@ -72,3 +72,12 @@ def from_dict(model, renormalize=True):
 def to_yaml(model):
     """The YAML text pgm.from_dict reads for a dict (useful to locate an error's line)."""
     return _to_yaml(model)
+
+
+def __getattr__(name):
+    # pgm.dask needs Dask; it is imported on first use (`pgm.dask.batch(...)`), not by `import pgm`.
+    if name == "dask":
+        import importlib
+
+        return importlib.import_module(".dask", __name__)
+    raise AttributeError(f"module 'pgm' has no attribute '{name}'")
