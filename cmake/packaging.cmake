@@ -30,6 +30,8 @@ if(PGM_BUILD_PYTHON)
   math(EXPR _pgm_py_next "${_pgm_py_minor} + 1")
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
       "python3 (>= ${_pgm_py_major}.${_pgm_py_minor}~), python3 (<< ${_pgm_py_major}.${_pgm_py_next}), python3-numpy")
+  # pgm.dask (imported only on use) needs Dask.
+  set(CPACK_DEBIAN_PACKAGE_SUGGESTS "python3-dask, python3-distributed, python3-pandas")
   # The install rules put the package where Debian's python3 reads it under the build's own prefix
   # (/usr/local: lib/python3.X/dist-packages). A .deb installs under /usr, where Debian's place for
   # python3 packages is /usr/lib/python3/dist-packages: move it there in the staging tree.
