@@ -21,7 +21,36 @@ constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 constexpr std::size_t kUnobserved = std::numeric_limits<std::size_t>::max();
 constexpr std::size_t kBatches = 30;
 constexpr std::size_t kStartAttempts = 100;
+constexpr std::size_t kMaxBlockStates = 4096;
 constexpr std::size_t kMaxZeroWarnings = 10;
+
+// The first index whose cumulative mass passes u·sum; a zero entry is never drawn (r ≥ 0 never
+// falls below a zero mass), and rounding past the end lands on the last positive entry.
+std::size_t draw(const double* p, std::size_t k, double sum, Xoshiro256StarStar& rng) {
+  double r = rng.uniform() * sum;
+  std::size_t s = 0;
+  while (s + 1 < k && (p[s] == 0 || r >= p[s])) {
+    r -= p[s];
+    ++s;
+  }
+  while (p[s] == 0) --s;
+  return s;
+}
+
+// Variables tied by zeros, sampled jointly (see the header).
+struct Block {
+  std::vector<VariableId> vars;
+  std::vector<std::size_t> factors;     // every factor containing one of them
+  std::size_t states = 1;               // joint states, the first variable slowest
+  std::vector<std::size_t> stride;      // factors × vars: the variable's stride in the factor, or 0
+  std::vector<std::size_t> offsets;     // states × factors: Σ stride · state of the joint state
+  std::vector<std::size_t> var_states;  // states × vars: each variable's state in the joint state
+};
+
+std::size_t find_root(std::vector<VariableId>& up, VariableId v) {
+  while (up[v] != v) v = up[v] = up[up[v]];
+  return v;
+}
 
 std::string scope_text(const VariableSet& vars, const std::vector<VariableId>& scope, const std::vector<std::size_t>& observed) {
   std::string out;
@@ -78,20 +107,45 @@ SamplingResult GibbsSampler::run(const Evidence& evidence_in) const {
   for (const auto& [v, s] : evidence) observed[v] = s;
 
   SamplingResult result;
-  // Tables the evidence reduces to all zeros prove P(e) = 0; zeros left in a table over two or more
-  // unobserved variables may cut the state space into pieces the chain cannot cross.
-  std::size_t zero_tables = 0;
+  // Tables the evidence reduces to all zeros prove P(e) = 0. Zeros left in a table over two or more
+  // unobserved variables may cut the state space into pieces single-variable moves cannot cross:
+  // those variables are tied into one block (transitively), sampled jointly when the block has at
+  // most kMaxBlockStates joint states; the tables of larger blocks are warned about.
+  std::vector<std::size_t> zero_factors;
+  std::vector<VariableId> up(n);
+  for (VariableId v = 0; v < n; ++v) up[v] = v;
   for (std::size_t f = 0; f < factors.size(); ++f) {
     const Factor reduced = reduce(factors[f], evidence);
     const auto values = reduced.values();
     if (std::none_of(values.begin(), values.end(), [](double x) { return x > 0; }))
       throw ZeroProbabilityEvidence("the evidence has probability zero");
     if (reduced.arity() < 2 || std::all_of(values.begin(), values.end(), [](double x) { return x > 0; })) continue;
+    zero_factors.push_back(f);
+    for (VariableId u : reduced.variables()) up[find_root(up, u)] = static_cast<VariableId>(find_root(up, reduced.variables()[0]));
+  }
+  std::vector<std::vector<VariableId>> members(n);
+  for (VariableId v = 0; v < n; ++v)
+    if (observed[v] == kUnobserved) members[find_root(up, v)].push_back(v);
+  std::vector<std::size_t> joint_states(n, 1);  // per root, saturating just above the limit
+  for (VariableId r = 0; r < n; ++r)
+    for (VariableId v : members[r]) joint_states[r] = std::min(joint_states[r] * card_[v], kMaxBlockStates + 1);
+  std::size_t zero_tables = 0;
+  for (std::size_t f : zero_factors) {
+    VariableId first = 0;
+    for (VariableId u : factors[f].variables())
+      if (observed[u] == kUnobserved) {
+        first = u;
+        break;
+      }
+    const VariableId r = find_root(up, first);
+    if (joint_states[r] <= kMaxBlockStates) continue;
     if (++zero_tables <= kMaxZeroWarnings)
       result.warnings.push_back("gibbs: " + factor_names_[f] + " has zero entries linking the unobserved variables " +
-                                scope_text(vars, factors[f].variables(), observed) +
-                                ", which can make the chain reducible (unable to reach every state of positive "
-                                "probability); the estimates may then be wrong however many samples are drawn");
+                                scope_text(vars, factors[f].variables(), observed) + ", whose block of variables tied by "
+                                "zeros has more than " + std::to_string(kMaxBlockStates) +
+                                " joint states to sample jointly; single-variable moves can make the chain reducible "
+                                "(unable to reach every state of positive probability), and the estimates may then be "
+                                "wrong however many samples are drawn");
   }
   if (zero_tables > kMaxZeroWarnings)
     result.warnings.push_back("gibbs: " + std::to_string(zero_tables - kMaxZeroWarnings) +
@@ -153,14 +207,7 @@ SamplingResult GibbsSampler::run(const Evidence& evidence_in) const {
         }
         double sum = 0;
         for (std::size_t s = 0; s < k; ++s) sum += (p[s] = std::exp(lp[s] - best));
-        double r = rng.uniform() * sum;
-        std::size_t s = 0;
-        while (s + 1 < k && (p[s] == 0 || r >= p[s])) {
-          r -= p[s];
-          ++s;
-        }
-        while (p[s] == 0) --s;  // rounding ran past the last positive state
-        x[v] = s;
+        x[v] = draw(p.data(), k, sum, rng);
       }
     }
     if (!found)
@@ -185,6 +232,56 @@ SamplingResult GibbsSampler::run(const Evidence& evidence_in) const {
   const std::size_t batches = std::min(kBatches, samples);
   std::vector<double> batch_sum(entries, 0.0), batch_means(batches * entries, 0.0), total(entries, 0.0);
 
+  // The update units in order of their first variable: a single variable (its id) or a block
+  // (kBlock + its index).
+  constexpr std::size_t kBlock = std::numeric_limits<std::size_t>::max() / 2;
+  std::vector<Block> blocks;
+  std::vector<std::size_t> units;
+  std::size_t max_states = max_card, max_factors = 0;
+  for (VariableId v : free_vars) {
+    const VariableId r = find_root(up, v);
+    if (members[r].size() < 2 || joint_states[r] > kMaxBlockStates) {
+      units.push_back(v);
+      continue;
+    }
+    if (members[r].front() != v) continue;  // the block's unit sits at its first variable
+    Block blk;
+    blk.vars = members[r];
+    for (VariableId u : blk.vars) {
+      for (std::size_t a = adj_begin_[u]; a < adj_begin_[u + 1]; ++a) blk.factors.push_back(adj_factor_[a]);
+      blk.states *= card_[u];
+    }
+    std::sort(blk.factors.begin(), blk.factors.end());
+    blk.factors.erase(std::unique(blk.factors.begin(), blk.factors.end()), blk.factors.end());
+    const std::size_t m = blk.vars.size(), nf = blk.factors.size();
+    blk.stride.assign(nf * m, 0);
+    for (std::size_t i = 0; i < nf; ++i) {
+      const Factor& factor = factors[blk.factors[i]];
+      for (std::size_t b = 0; b < m; ++b)
+        if (const std::size_t at = factor.position(blk.vars[b]); at < factor.arity())
+          blk.stride[i * m + b] = factor.strides()[at];
+    }
+    blk.offsets.assign(blk.states * nf, 0);
+    blk.var_states.assign(blk.states * m, 0);
+    std::vector<std::size_t> st(m, 0);
+    for (std::size_t j = 0; j < blk.states; ++j) {
+      for (std::size_t b = 0; b < m; ++b) blk.var_states[j * m + b] = st[b];
+      for (std::size_t i = 0; i < nf; ++i)
+        for (std::size_t b = 0; b < m; ++b) blk.offsets[j * nf + i] += blk.stride[i * m + b] * st[b];
+      for (std::size_t b = m; b-- > 0;) {  // next joint state, last variable fastest
+        if (++st[b] < card_[blk.vars[b]]) break;
+        st[b] = 0;
+      }
+    }
+    max_states = std::max(max_states, blk.states);
+    max_factors = std::max(max_factors, nf);
+    units.push_back(kBlock + blocks.size());
+    blocks.push_back(std::move(blk));
+  }
+  p.resize(max_states);
+  lp.resize(max_states);
+  std::vector<std::size_t> bases(max_factors);
+
   const double* values = values_.data();
   const std::size_t* vbegin = value_begin_.data();
   const std::size_t* abegin = adj_begin_.data();
@@ -193,12 +290,60 @@ SamplingResult GibbsSampler::run(const Evidence& evidence_in) const {
   std::size_t* idx = index.data();
   double* pp = p.data();
 
+  // A block's move: the joint conditional of its variables over every joint state.
+  const auto move_block = [&](const Block& blk, bool keep) {
+    const std::size_t m = blk.vars.size(), nf = blk.factors.size(), states = blk.states;
+    for (std::size_t i = 0; i < nf; ++i) {
+      std::size_t base = idx[blk.factors[i]];
+      for (std::size_t b = 0; b < m; ++b) base -= blk.stride[i * m + b] * x[blk.vars[b]];
+      bases[i] = base + vbegin[blk.factors[i]];
+    }
+    double sum = 0;
+    for (std::size_t j = 0; j < states; ++j) {
+      const std::size_t* off = blk.offsets.data() + j * nf;
+      double q = 1;
+      for (std::size_t i = 0; i < nf; ++i) q *= values[bases[i] + off[i]];
+      sum += (pp[j] = q);
+    }
+    if (!(sum > 1e-290 && sum < 1e290)) {
+      for (std::size_t j = 0; j < states; ++j) {
+        const std::size_t* off = blk.offsets.data() + j * nf;
+        double l = 0;
+        for (std::size_t i = 0; i < nf; ++i) {
+          const double t = values[bases[i] + off[i]];
+          l += t > 0 ? std::log(t) : kNegInf;
+        }
+        lp[j] = l;
+      }
+      const double best = *std::max_element(lp.begin(), lp.begin() + static_cast<std::ptrdiff_t>(states));
+      sum = 0;
+      for (std::size_t j = 0; j < states; ++j) sum += (pp[j] = std::exp(lp[j] - best));
+    }
+    const std::size_t j = draw(pp, states, sum, rng);
+    for (std::size_t b = 0; b < m; ++b) x[blk.vars[b]] = blk.var_states[j * m + b];
+    const std::size_t* off = blk.offsets.data() + j * nf;
+    for (std::size_t i = 0; i < nf; ++i) idx[blk.factors[i]] = bases[i] - vbegin[blk.factors[i]] + off[i];
+    if (keep) {
+      const double inv = 1.0 / sum;
+      for (std::size_t jj = 0; jj < states; ++jj) {
+        const double w = pp[jj] * inv;
+        if (w == 0) continue;
+        for (std::size_t b = 0; b < m; ++b) batch_sum[acc_begin[blk.vars[b]] + blk.var_states[jj * m + b]] += w;
+      }
+    }
+  };
+
   std::size_t batch = 0;
   std::size_t batch_start = 0;
   std::size_t batch_end = samples / batches;  // batch k ends at floor((k + 1) N / batches)
   for (std::size_t sweep = 0; sweep < burn_in + samples; ++sweep) {
     const bool keep = sweep >= burn_in;
-    for (VariableId v : free_vars) {
+    for (const std::size_t unit : units) {
+      if (unit >= kBlock) {
+        move_block(blocks[unit - kBlock], keep);
+        continue;
+      }
+      const VariableId v = unit;
       const std::size_t k = card_[v];
       const std::size_t old = x[v];
       for (std::size_t s = 0; s < k; ++s) pp[s] = 1.0;
@@ -222,15 +367,7 @@ SamplingResult GibbsSampler::run(const Evidence& evidence_in) const {
         sum = 0;
         for (std::size_t s = 0; s < k; ++s) sum += (pp[s] = std::exp(lp[s] - best));
       }
-      // Draw: the first state whose cumulative mass passes r·sum; a zero state is never drawn (r ≥ 0
-      // never falls below a zero mass), and rounding past the end lands on the last positive state.
-      double r = rng.uniform() * sum;
-      std::size_t s = 0;
-      while (s + 1 < k && (pp[s] == 0 || r >= pp[s])) {
-        r -= pp[s];
-        ++s;
-      }
-      while (pp[s] == 0) --s;
+      const std::size_t s = draw(pp, k, sum, rng);
       if (s != old) {
         for (std::size_t a = abegin[v]; a < abegin[v + 1]; ++a) idx[afactor[a]] += astride[a] * s - astride[a] * old;
         x[v] = s;

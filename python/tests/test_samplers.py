@@ -62,11 +62,27 @@ def test_marginals_takes_the_sampling_kwargs():
         assert a["Season"][state] == pytest.approx(p, abs=0.05)
 
 
-def test_gibbs_default_burn_in_and_zero_warning():
-    # WetGrass's CPT has a zero linking Sprinkler, Rain and WetGrass: warned.
+def test_gibbs_default_burn_in_and_blocks():
+    # WetGrass's CPT has a zero linking Sprinkler, Rain and WetGrass (and Slippery's one linking
+    # WetGrass and Slippery): they are sampled as one block, so no warning and right answers.
     r = pgm.from_dict(SPRINKLER).answer(method="gibbs", samples=200)
     assert r.burn_in == 1000
-    assert any("the CPT of 'WetGrass'" in w and "reducible" in w for w in r.warnings)
+    assert r.warnings == []
+    enum = Enumeration(*bn_joint(SPRINKLER))
+    check_within(pgm.from_dict(SPRINKLER).answer(method="gibbs", samples=20000, evidence={"Slippery": "yes"}), enum,
+                 {"Slippery": "yes"})
+
+
+def test_gibbs_warns_when_zeros_tie_too_many_states():
+    wide = {
+        "name": "wide",
+        "type": "markov-network",
+        "variables": {f"X{i}": ["s0", "s1"] for i in range(13)},
+        "factors": [{"scope": [f"X{i}" for i in range(13)], "values": [0.0] + [1.0] * (2**13 - 1)}],
+    }
+    r = pgm.from_dict(wide).answer(method="gibbs", samples=100)
+    assert len(r.warnings) == 1
+    assert "factor 1 has zero entries" in r.warnings[0] and "reducible" in r.warnings[0]
 
 
 def test_exact_engines_have_no_sampling_attributes():

@@ -4,21 +4,28 @@
 // product of the factors (CPTs or potentials) that contain it, read at the current state. The first
 // burn-in sweeps are discarded.
 //
-// Estimates are Rao-Blackwellised: each sweep adds every variable's conditional distribution (not
-// the indicator of its drawn state), which has the same expectation and less variance. Standard
-// errors are by batch means: the kept sweeps are cut into 30 consecutive batches of nearly equal
-// size, and the error is the standard deviation of the batch means over sqrt(30), which accounts
-// for the autocorrelation of the chain as long as a batch is longer than the chain's memory. With
-// one sample there is no batch to compare: the errors are NaN.
+// Zeros: a zero in a table linking two or more unobserved variables (after reduction by the
+// evidence) can cut the states of positive probability into pieces single-variable moves cannot
+// cross (asia's deterministic 'either' = tub OR lung: from all 'no', neither tub nor lung can move
+// alone). Such variables are tied into blocks (transitively, through every such table), and a block
+// of at most 4096 joint states is redrawn jointly from its joint conditional. With every zero inside
+// a block the chain is irreducible: the support is then a product over the update units. Tables of
+// larger blocks are named in SamplingResult::warnings (single-variable moves there can make the chain
+// reducible: wrong estimates however long it runs). Near-zero entries do not break the chain but
+// slow it down: the batch-means errors grow accordingly, but only once a run is long enough to see
+// the slow moves.
+//
+// Estimates are Rao-Blackwellised: each sweep adds every variable's conditional distribution (a
+// block's: its joint conditional's marginals), not the indicator of its drawn state — the same
+// expectation, less variance. Standard errors are by batch means: the kept sweeps are cut into 30
+// consecutive batches of nearly equal size, and the error is the standard deviation of the batch
+// means over sqrt(30), which accounts for the autocorrelation of the chain as long as a batch is
+// longer than the chain's memory. With one sample there is no batch to compare: the errors are NaN.
 //
 // The chain starts from a state of positive probability consistent with the evidence, built
 // variable by variable (topological order for a Bayesian network: a forward sample that already
-// weighs the evidence it touches) and retried up to 100 times. A zero in a table linking two or
-// more unobserved variables can make the chain reducible — unable to reach every state of positive
-// probability from the start, so the estimates are wrong however long it runs; each such table is
-// named in SamplingResult::warnings. Near-zero entries do not break the chain but slow it down: the
-// batch-means errors grow accordingly, but only once a run is long enough to see the slow moves.
-// The probability of the evidence is not estimated.
+// weighs the evidence it touches) and retried up to 100 times. The probability of the evidence is
+// not estimated.
 #include <pgm/core/factor.hpp>
 #include <pgm/inference/sampling.hpp>
 #include <pgm/model/bayesian_network.hpp>

@@ -276,21 +276,52 @@ TEST(Gibbs, NearDeterministicChainMixesSlowlyButWithinError) {
   EXPECT_GT(r.standard_errors[0][1], 5 * std::sqrt(0.3 * 0.7 / static_cast<double>(n)));
 }
 
-TEST(Gibbs, ZerosLinkingUnobservedVariablesAreWarnedAndCanTrapTheChain) {
+TEST(Gibbs, VariablesTiedByZerosAreSampledJointly) {
   // asia's 'either' is a deterministic OR of tub and lung: from tub = lung = either = no, neither tub
-  // nor lung can move alone (either would contradict), so the chain is reducible. The warning names
-  // the table; the estimate of tub is then wrong (its exact marginal is 0.0104).
+  // nor lung can move alone (either would contradict it), so single-variable Gibbs would be stuck
+  // with P(tub = yes) = 0 (exact: 0.0104). The three are one block, drawn jointly: no warning, and
+  // every estimate within error, with and without evidence.
   const auto bn = bn_of(model_path("asia.yaml"));
-  const auto r = pgm::GibbsSampler(bn, opts(2000, 0)).run({});
+  const EnumerationOracle oracle(bn);
+  for (const auto& given : {std::vector<std::pair<std::string, std::string>>{},
+                            {{"xray", "yes"}},
+                            {{"either", "yes"}, {"dysp", "no"}}}) {
+    const pgm::Evidence e = bn.evidence(given);
+    const auto r = pgm::GibbsSampler(bn, opts(20000, 6)).run(e);
+    EXPECT_TRUE(r.warnings.empty()) << r.warnings.front();
+    expect_within(r, oracle.marginals(e), 0.03);
+  }
+  // sprinkler: WetGrass's CPT ties Sprinkler, Rain and WetGrass, Slippery's ties WetGrass and
+  // Slippery: one block of 16 joint states.
+  const auto sprinkler = bn_of(model_path("sprinkler.yaml"));
+  const auto r = pgm::GibbsSampler(sprinkler, opts(20000, 8)).run({});
+  EXPECT_TRUE(r.warnings.empty());
+  expect_within(r, EnumerationOracle(sprinkler).marginals({}), 0.03);
+}
+
+TEST(Gibbs, ZerosTyingTooManyStatesAreWarned) {
+  // One factor over 13 binary variables (8192 joint states, over the 4096 sampled jointly) with a
+  // single zero entry, and a 2-variable factor with a zero whose block is small (not warned).
+  pgm::MarkovNetworkBuilder mb("wide");
+  std::vector<pgm::VariableId> scope;
+  for (int i = 0; i < 13; ++i) scope.push_back(mb.add_variable("X" + std::to_string(i), {"0", "1"}));
+  const auto y = mb.add_variable("Y", {"0", "1"});
+  const auto z = mb.add_variable("Z", {"0", "1"});
+  std::vector<double> values(std::size_t{1} << 13, 1.0);
+  values[5] = 0.0;
+  mb.add_factor(scope, values);
+  mb.add_factor({y, z}, {0.0, 1.0, 1.0, 2.0});
+  const auto mn = std::move(mb).build();
+  const auto r = pgm::GibbsSampler(mn, opts(2000, 1)).run({});
   ASSERT_EQ(r.warnings.size(), 1u);
-  EXPECT_NE(r.warnings[0].find("the CPT of 'either'"), std::string::npos) << r.warnings[0];
-  EXPECT_NE(r.warnings[0].find("tub, lung, either"), std::string::npos) << r.warnings[0];
+  EXPECT_NE(r.warnings[0].find("factor 1 has zero entries linking the unobserved variables X0, X1,"), std::string::npos)
+      << r.warnings[0];
+  EXPECT_NE(r.warnings[0].find("more than 4096 joint states"), std::string::npos) << r.warnings[0];
   EXPECT_NE(r.warnings[0].find("reducible"), std::string::npos) << r.warnings[0];
-  // Observing 'either' leaves its CPT a table over tub and lung only for either = yes, with a zero
-  // ((no, no) is impossible): still warned. Observing tub and lung leaves a table over 'either' alone.
-  const auto seen = pgm::GibbsSampler(bn, opts(100, 0))
-                        .run(bn.evidence(std::vector<std::pair<std::string, std::string>>{{"tub", "no"}, {"lung", "no"}}));
-  for (const auto& w : seen.warnings) EXPECT_EQ(w.find("'either'"), std::string::npos) << w;
+  // Y, Z: P(Y = 1) = (1 + 2) / 4 = 0.75 exactly, sampled jointly.
+  EXPECT_NEAR(r.marginals[y][1], 0.75, 5 * r.standard_errors[y][1] + 1e-3);
+  // Observing X0 = 1 leaves the zero outside the reduced table (entry 5 has X0 = 0): no warning.
+  EXPECT_TRUE(pgm::GibbsSampler(mn, opts(100, 1)).run({{scope[0], 1}}).warnings.empty());
 }
 
 TEST(Gibbs, ImpossibleEvidenceAndNoStartState) {
