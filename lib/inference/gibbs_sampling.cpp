@@ -47,7 +47,8 @@ struct Block {
   std::vector<std::size_t> var_states;  // states × vars: each variable's state in the joint state
 };
 
-std::size_t find_root(std::vector<VariableId>& up, VariableId v) {
+// Union-find with path halving over variable ids.
+VariableId find_root(std::vector<VariableId>& up, VariableId v) {
   while (up[v] != v) v = up[v] = up[up[v]];
   return v;
 }
@@ -121,7 +122,8 @@ SamplingResult GibbsSampler::run(const Evidence& evidence_in) const {
       throw ZeroProbabilityEvidence("the evidence has probability zero");
     if (reduced.arity() < 2 || std::all_of(values.begin(), values.end(), [](double x) { return x > 0; })) continue;
     zero_factors.push_back(f);
-    for (VariableId u : reduced.variables()) up[find_root(up, u)] = static_cast<VariableId>(find_root(up, reduced.variables()[0]));
+    const VariableId root = find_root(up, reduced.variables()[0]);
+    for (VariableId u : reduced.variables()) up[find_root(up, u)] = root;
   }
   std::vector<std::vector<VariableId>> members(n);
   for (VariableId v = 0; v < n; ++v)
