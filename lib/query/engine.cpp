@@ -2,13 +2,16 @@
 // ("jt"), closed-form Gaussian conditioning ("gaussian"), and "auto", which picks per query.
 // A new engine is one class here (or anywhere, through register_engine) and one registry entry.
 #include <pgm/core/error.hpp>
+#include <pgm/inference/gibbs_sampling.hpp>
 #include <pgm/inference/junction_tree.hpp>
+#include <pgm/inference/likelihood_weighting.hpp>
 #include <pgm/inference/loopy_belief_propagation.hpp>
 #include <pgm/inference/variable_elimination.hpp>
 #include <pgm/query/engine.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -267,6 +270,80 @@ class LoopyBeliefPropagationEngine final : public Engine {
   std::optional<LoopyBeliefPropagation> lbp_;
 };
 
+// ---- issue 11: the samplers. Likelihood weighting ("lw", Bayesian networks) and Gibbs sampling
+// ("gibbs"): estimated marginals of every target from one run, with standard errors. Marginals only.
+template <class Sampler>
+Result sampled_answer(const Model& model, const Sampler& sampler, std::string_view method, const Query& query) {
+  if (query.shape != Query::Shape::marginals)
+    throw QueryError("method '" + std::string(method) +
+                     "' gives single-variable marginals only; use 've' or 'jt' for a joint or a conditional table");
+  const Evidence e = query.evidence.for_model(model);
+  const std::vector<VariableId> ids = discrete_targets(model, query);
+  const SamplingResult run = explain_zero(model, e, [&] {
+    try {
+      return sampler.run(e.hard());
+    } catch (const NoConsistentSample& error) {
+      throw NoConsistentSample(std::string(error.what()) + " (" + (e.empty() ? "no evidence" : "evidence " + e.text()) +
+                               ", " + model_text(model) + ")");
+    }
+  });
+  Result r;
+  r.method = std::string(method);
+  name_targets(model, ids, r);
+  SamplingInfo info;
+  info.samples = run.samples;
+  info.burn_in = run.burn_in;
+  info.seed = sampler.options().seed;
+  for (VariableId t : ids) {
+    r.marginals.push_back(run.marginals[t]);
+    info.standard_errors.push_back(run.standard_errors[t]);
+  }
+  info.effective_sample_size = run.effective_sample_size;
+  if (run.log_probability_of_evidence) {
+    info.probability_of_evidence_estimated = true;
+    info.probability_of_evidence_standard_error = run.probability_of_evidence_standard_error;
+    r.log_probability_of_evidence = *run.log_probability_of_evidence;
+    r.probability_of_evidence = std::exp(r.log_probability_of_evidence);
+  } else {
+    r.probability_of_evidence = r.log_probability_of_evidence = std::numeric_limits<double>::quiet_NaN();
+  }
+  r.warnings = run.warnings;
+  r.sampling = std::move(info);
+  return r;
+}
+
+class LikelihoodWeightingEngine final : public Engine {
+ public:
+  LikelihoodWeightingEngine(Model model, const EngineOptions& options)
+      : model_(std::move(model)), lw_(*model_.bayesian_network(), options.sampling) {}
+
+  [[nodiscard]] std::string_view name() const override { return "lw"; }
+
+  [[nodiscard]] Result answer(const Query& query) const override { return sampled_answer(model_, lw_, "lw", query); }
+
+ private:
+  Model model_;
+  LikelihoodWeighting lw_;
+};
+
+class GibbsEngine final : public Engine {
+ public:
+  GibbsEngine(Model model, const EngineOptions& options) : model_(std::move(model)) {
+    if (const auto* bn = model_.bayesian_network()) gibbs_.emplace(*bn, options.sampling);
+    else gibbs_.emplace(*model_.markov_network(), options.sampling);
+  }
+
+  [[nodiscard]] std::string_view name() const override { return "gibbs"; }
+
+  [[nodiscard]] Result answer(const Query& query) const override {
+    return sampled_answer(model_, *gibbs_, "gibbs", query);
+  }
+
+ private:
+  Model model_;
+  std::optional<GibbsSampler> gibbs_;
+};
+
 // Per query: discrete marginals of several targets by the junction tree (falling back to variable
 // elimination when the tree is over the memory limit), everything else discrete by variable
 // elimination, continuous models in closed form.
@@ -313,6 +390,12 @@ struct Registry {
       {"lbp", "loopy belief propagation on the factor graph: approximate marginals (exact on trees), with an "
               "iteration cap, tolerance and damping",
        {ModelKind::bayesian_network, ModelKind::markov_network}, factory<LoopyBeliefPropagationEngine>()},
+      {"lw", "likelihood weighting: sampled marginals with standard errors and an unbiased P(e) estimate (Bayesian "
+             "networks)",
+       {ModelKind::bayesian_network}, factory<LikelihoodWeightingEngine>()},
+      {"gibbs", "Gibbs sampling: sampled marginals with batch-means standard errors (zeros in tables can trap the "
+                "chain: warned)",
+       {ModelKind::bayesian_network, ModelKind::markov_network}, factory<GibbsEngine>()},
   };
 };
 

@@ -179,11 +179,43 @@ Result answer(const Model& model, Query query, py::handle max_memory) {
 }
 
 // ---- issue 11: method='lbp' with its options (the library refuses a bad tolerance or damping).
+// ---- issue 11: method='lw'|'gibbs' with samples, burn_in (None: the default), seed.
+struct SamplingArgs {
+  long long samples = 10000;
+  py::object burn_in = py::none();
+  py::object seed = py::int_(0);
+};
+
+pgm::SamplingOptions sampling_options(const SamplingArgs& a) {
+  pgm::SamplingOptions o;
+  if (a.samples < 1 || static_cast<unsigned long long>(a.samples) > pgm::kMaxSamples)
+    throw py::value_error("samples must be from 1 to " + std::to_string(pgm::kMaxSamples) + ", got " +
+                          std::to_string(a.samples));
+  o.samples = static_cast<std::size_t>(a.samples);
+  if (!a.burn_in.is_none()) {
+    if (!py::isinstance<py::int_>(a.burn_in) || py::isinstance<py::bool_>(a.burn_in))
+      type_error("burn_in must be an int or None, not " + type_name(a.burn_in));
+    const auto b = a.burn_in.cast<py::int_>();
+    if (b < py::int_(0) || b > py::int_(pgm::kMaxSamples))
+      throw py::value_error("burn_in must be from 0 to " + std::to_string(pgm::kMaxSamples) + ", got " +
+                            py::str(py::handle(b)).cast<std::string>());
+    o.burn_in = b.cast<std::size_t>();
+  }
+  if (!py::isinstance<py::int_>(a.seed) || py::isinstance<py::bool_>(a.seed))
+    type_error("seed must be an int, not " + type_name(a.seed));
+  const auto seed = a.seed.cast<py::int_>();
+  if (seed < py::int_(0) || seed > py::int_(std::numeric_limits<std::uint64_t>::max()))
+    throw py::value_error("seed must be an unsigned 64-bit integer (0 to 2**64 - 1), got " + py::str(py::handle(seed)).cast<std::string>());
+  o.seed = seed.cast<std::uint64_t>();
+  return o;
+}
+
 Result answer_lbp(const Model& model, Query query, py::handle max_memory, long long max_iterations, double tolerance,
-                  double damping) {
+                  double damping, const SamplingArgs& sampling = {}) {
   auto options = engine_options(max_memory);
   if (max_iterations < 1) throw py::value_error("max_iterations must be at least 1, got " + std::to_string(max_iterations));
   options.lbp = {static_cast<std::size_t>(max_iterations), tolerance, damping};
+  options.sampling = sampling_options(sampling);
   py::gil_scoped_release release;
   return model.answer(query, options);
 }
@@ -333,8 +365,15 @@ PYBIND11_MODULE(_pgm, m) {
           },
           "joint: a numpy array shaped by the cardinalities, first variable on axis 0; marginals: a dict")
       .def_property_readonly("marginals", &marginals_dict)
-      .def_readonly("probability_of_evidence", &Result::probability_of_evidence)
-      .def_readonly("log_probability_of_evidence", &Result::log_probability_of_evidence)
+      // Gibbs sampling estimates no P(e): None there.
+      .def_property_readonly("probability_of_evidence", [](const Result& r) -> py::object {
+        if (r.sampling && !r.sampling->probability_of_evidence_estimated) return py::none();
+        return py::float_(r.probability_of_evidence);
+      })
+      .def_property_readonly("log_probability_of_evidence", [](const Result& r) -> py::object {
+        if (r.sampling && !r.sampling->probability_of_evidence_estimated) return py::none();
+        return py::float_(r.log_probability_of_evidence);
+      })
       .def_readonly("method", &Result::method)
       .def_property_readonly("mean", [](const Result& r) -> py::object {
         return continuous(r) ? py::cast(r.mean) : py::none();
@@ -352,6 +391,37 @@ PYBIND11_MODULE(_pgm, m) {
         out["max_change"] = r.approximate->max_change;
         return out;
       }, "method='lbp': {'iterations': k, 'converged': bool, 'max_change': x}; None for exact engines.")
+      // ---- issue 11: what a sampler ("lw", "gibbs") adds; None for the other engines.
+      .def_property_readonly("standard_errors", [](const Result& r) -> py::object {
+        if (!r.sampling) return py::none();
+        py::dict out;
+        for (std::size_t i = 0; i < r.variables.size() && i < r.sampling->standard_errors.size(); ++i) {
+          py::dict states;
+          for (std::size_t s = 0; s < r.states[i].size() && s < r.sampling->standard_errors[i].size(); ++s) {
+            const double se = r.sampling->standard_errors[i][s];
+            states[py::str(r.states[i][s])] = std::isfinite(se) ? py::object(py::float_(se)) : py::none();
+          }
+          out[py::str(r.variables[i])] = states;
+        }
+        return out;
+      }, "method='lw'|'gibbs': {variable: {state: standard error}} (None for gibbs with one sample); else None.")
+      .def_property_readonly("samples", [](const Result& r) -> py::object {
+        return r.sampling ? py::object(py::int_(r.sampling->samples)) : py::none();
+      }, "method='lw'|'gibbs': the samples the estimates use (after burn-in); else None.")
+      .def_property_readonly("burn_in", [](const Result& r) -> py::object {
+        return r.sampling && r.method == "gibbs" ? py::object(py::int_(r.sampling->burn_in)) : py::none();
+      }, "method='gibbs': the sweeps discarded first; else None.")
+      .def_property_readonly("seed", [](const Result& r) -> py::object {
+        return r.sampling ? py::object(py::int_(r.sampling->seed)) : py::none();
+      }, "method='lw'|'gibbs': the seed of the run; else None.")
+      .def_property_readonly("effective_sample_size", [](const Result& r) -> py::object {
+        if (!r.sampling || !r.sampling->effective_sample_size) return py::none();
+        return py::float_(*r.sampling->effective_sample_size);
+      }, "method='lw': (sum w)^2 / sum w^2; None otherwise (gibbs included).")
+      .def_property_readonly("probability_of_evidence_standard_error", [](const Result& r) -> py::object {
+        if (!r.sampling || !r.sampling->probability_of_evidence_standard_error) return py::none();
+        return py::float_(*r.sampling->probability_of_evidence_standard_error);
+      }, "method='lw': the standard error of the P(e) estimate; None otherwise.")
       .def("__repr__", [](const Result& r) {
         std::ostringstream os;
         os << "<pgm.Result " << shape_name(r.shape) << " " << list_repr(r.variables);
@@ -385,7 +455,7 @@ PYBIND11_MODULE(_pgm, m) {
           "answer",
           [](const Model& self, py::handle targets, const std::string& shape, py::handle given, py::handle ev,
              const std::string& method, py::handle max_memory, long long max_iterations, double tolerance,
-             double damping) {
+             double damping, long long samples, py::object burn_in, py::object seed) {
             Query q;
             q.targets = names(targets, "targets", true);
             if (shape == "marginals") q.shape = Query::Shape::marginals;
@@ -398,28 +468,35 @@ PYBIND11_MODULE(_pgm, m) {
             }
             q.evidence = evidence(self, ev);
             q.method = method;
-            return answer_lbp(self, std::move(q), max_memory, max_iterations, tolerance, damping);
+            return answer_lbp(self, std::move(q), max_memory, max_iterations, tolerance, damping,
+                              {samples, std::move(burn_in), std::move(seed)});
           },
           py::arg("targets") = py::none(), py::arg("shape") = "marginals", py::arg("given") = py::none(),
           py::arg("evidence") = py::none(), py::arg("method") = "auto", py::arg("max_memory") = py::none(),
           py::arg("max_iterations") = 1000, py::arg("tolerance") = 1e-9, py::arg("damping") = 0.0,
+          py::arg("samples") = 10000, py::arg("burn_in") = py::none(), py::arg("seed") = 0,
           "The whole Result of a query (see marginals/joint/conditional for the plain shapes). "
-          "max_iterations, tolerance, damping: method='lbp' only.")
+          "max_iterations, tolerance, damping: method='lbp' only. samples, seed: method='lw' or 'gibbs'; burn_in "
+          "(None: max(1000, samples // 10)): 'gibbs'.")
       .def(
           "marginals",
           [](const Model& self, py::handle ev, const std::string& method, py::handle max_memory,
-             long long max_iterations, double tolerance, double damping) {
+             long long max_iterations, double tolerance, double damping, long long samples, py::object burn_in,
+             py::object seed) {
             Query q;
             q.evidence = evidence(self, ev);
             q.method = method;
-            return marginals_dict(answer_lbp(self, std::move(q), max_memory, max_iterations, tolerance, damping));
+            return marginals_dict(answer_lbp(self, std::move(q), max_memory, max_iterations, tolerance, damping,
+                                             {samples, std::move(burn_in), std::move(seed)}));
           },
           py::arg("evidence") = py::none(), py::arg("method") = "auto", py::arg("max_memory") = py::none(),
           py::arg("max_iterations") = 1000, py::arg("tolerance") = 1e-9, py::arg("damping") = 0.0,
+          py::arg("samples") = 10000, py::arg("burn_in") = py::none(), py::arg("seed") = 0,
           "{variable: {state: P(state | evidence)}} for every variable (continuous models: {variable: "
           "{'mean': m, 'variance': v}} for every unobserved one). method: 'jt', 've', 'lbp' (loopy belief "
           "propagation, approximate; answer() gives its iteration info; max_iterations, tolerance, "
-          "damping apply to it only) or 'auto'.")
+          "damping apply to it only), 'lw' or 'gibbs' (sampling; answer() gives the standard errors; samples, "
+          "burn_in, seed apply to them only) or 'auto'.")
       .def(
           "query",
           [](const Model& self, py::handle targets, py::handle ev, const std::string& method, py::handle max_memory) {

@@ -466,7 +466,7 @@ TEST(CliErrors, UsageErrorsExitTwo) {
            {"query", kLesson},                          // missing target
            {"marginals", kLesson, "--frobnicate"},      // unknown option
            {"marginals", kLesson, "--given"},           // option without its value
-           {"marginals", kLesson, "--method", "gibbs"}, // value outside the choices
+           {"marginals", kLesson, "--method", "mcmc"},  // value outside the choices (gibbs became a method in issue 11)
            {"marginals", kLesson, "--format", "csv"},   // unknown format
        }) {
     const CliRun r = run_pgm(args);

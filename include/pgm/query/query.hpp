@@ -1,11 +1,13 @@
 #pragma once
 // A query and its named result: what every front end asks and prints.
 #include <pgm/inference/loopy_belief_propagation.hpp>
+#include <pgm/inference/sampling.hpp>
 #include <pgm/query/evidence.hpp>
 
 #include <Eigen/Core>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +40,8 @@ struct EngineOptions {
   std::size_t max_memory_bytes = std::size_t{8} << 30;
   // ---- issue 11, approximate inference: the "lbp" engine's iteration cap, tolerance and damping.
   LoopyBeliefPropagationOptions lbp;
+  // ---- issue 11, approximate inference: the "lw" and "gibbs" engines' samples, burn-in and seed.
+  SamplingOptions sampling;
 };
 
 // ---- issue 11, approximate inference: how an iterative engine ("lbp") ended.
@@ -45,6 +49,21 @@ struct ApproximateInfo {
   std::size_t iterations = 0;
   bool converged = false;
   double max_change = 0;  // the largest message change in the last iteration
+};
+
+// ---- issue 11, approximate inference: what a sampling engine ("lw", "gibbs") adds to its answer.
+struct SamplingInfo {
+  std::size_t samples = 0;  // samples the estimates use (after burn-in)
+  std::size_t burn_in = 0;  // gibbs: sweeps discarded first; 0 for lw
+  std::uint64_t seed = 0;
+  // standard_errors[i][s]: the estimated standard error of marginals[i][s] (NaN for gibbs with one
+  // sample: no batch to compare).
+  std::vector<std::vector<double>> standard_errors;
+  std::optional<double> effective_sample_size;  // lw: (Σw)² / Σw²; nullopt for gibbs
+  // lw: Result::probability_of_evidence is the unbiased estimate (the mean weight) and this its
+  // standard error. gibbs estimates no P(e): false, and Result's P(e) fields are NaN.
+  bool probability_of_evidence_estimated = false;
+  std::optional<double> probability_of_evidence_standard_error;
 };
 
 struct Result {
@@ -81,6 +100,9 @@ struct Result {
   // ---- issue 11: set by approximate engines only ("lbp": marginals approximate, P(e) the Bethe
   // estimate, exact on tree-shaped factor graphs); nullopt for the exact engines.
   std::optional<ApproximateInfo> approximate;
+  // ---- issue 11: set by the sampling engines ("lw", "gibbs") only; their caveats (a table whose
+  // zeros can trap a Gibbs chain) are in `warnings`.
+  std::optional<SamplingInfo> sampling;
 };
 
 }  // namespace pgm::query

@@ -8,10 +8,12 @@
 #include <pgm/core/error.hpp>
 #include <pgm/core/size.hpp>
 #include <pgm/inference/loopy_belief_propagation.hpp>
+#include <pgm/inference/sampling.hpp>
 #include <pgm/inference/variable_elimination.hpp>
 #include <pgm/query.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <iostream>
@@ -42,6 +44,12 @@ struct InferenceOptions {
   CLI::Option* max_iterations = nullptr;
   CLI::Option* tolerance = nullptr;
   CLI::Option* damping = nullptr;
+  // ---- issue 11: sampling (--method lw|gibbs); read as text, checked in check_sampling_options.
+  SamplingOptions sampling;
+  std::string samples_text, burn_in_text, seed_text;
+  CLI::Option* samples = nullptr;
+  CLI::Option* burn_in = nullptr;
+  CLI::Option* seed = nullptr;
 };
 
 void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
@@ -50,8 +58,9 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
   cmd.add_option("--method", opts.method,
                  "Inference engine: ve (variable elimination) or jt (junction tree: one calibration gives every "
                  "marginal; joint and --by tables always use ve) or lbp (loopy belief propagation: approximate "
-                 "marginals, exact on tree-shaped models)")
-      ->check(CLI::IsMember({"ve", "jt", "lbp"}))
+                 "marginals, exact on tree-shaped models) or lw (likelihood weighting, Bayesian networks) or gibbs "
+                 "(Gibbs sampling): sampled marginals with standard errors")
+      ->check(CLI::IsMember({"ve", "jt", "lbp", "lw", "gibbs"}))
       ->capture_default_str();
   add_max_memory_option(cmd, opts.max_memory);
   cmd.add_flag("--json", opts.json, "Print JSON instead of a table");
@@ -64,6 +73,49 @@ void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
   opts.damping = cmd.add_option("--damping", opts.lbp.damping,
                                 "lbp: keep this fraction of each old message, in [0, 1) (0: plain sum-product)")
                      ->capture_default_str();
+  opts.samples = cmd.add_option("--samples", opts.samples_text,
+                                "lw, gibbs: samples to estimate from, 1 to 10^9 (gibbs: sweeps after burn-in; "
+                                "default 10000)")
+                     ->type_name("N");
+  opts.burn_in = cmd.add_option("--burn-in", opts.burn_in_text,
+                                "gibbs: sweeps discarded before sampling (default max(1000, N/10))")
+                     ->type_name("B");
+  opts.seed = cmd.add_option("--seed", opts.seed_text,
+                             "lw, gibbs: the generator's seed, an unsigned 64-bit integer (default 0: runs repeat)")
+                  ->type_name("S");
+}
+
+// ---- issue 11: a non-negative decimal integer no larger than `max`, or a usage error naming the option.
+std::uint64_t parse_count(const std::string& text, const char* option, std::uint64_t max, const char* what) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || value > max)
+    throw UsageError(std::string(option) + " must be " + what + ", got '" + text + "'");
+  return value;
+}
+
+// The sampling options: only with --method lw or gibbs (--burn-in with gibbs only), and in range.
+void check_sampling_options(InferenceOptions& opts) {
+  const bool sampler = opts.method == "lw" || opts.method == "gibbs";
+  if (!sampler) {
+    if (opts.samples->count() + opts.burn_in->count() + opts.seed->count() > 0)
+      throw UsageError("--samples, --burn-in and --seed need --method lw or --method gibbs");
+    return;
+  }
+  if (opts.burn_in->count() > 0 && opts.method != "gibbs")
+    throw UsageError("--burn-in needs --method gibbs (likelihood weighting draws independent samples)");
+  static const std::string kMax = std::to_string(kMaxSamples);
+  if (opts.samples->count() > 0)
+    opts.sampling.samples = parse_count(opts.samples_text, "--samples", kMaxSamples,
+                                        ("an integer from 1 to " + kMax).c_str());
+  if (opts.sampling.samples < 1) throw UsageError("--samples must be an integer from 1 to " + kMax + ", got '0'");
+  if (opts.burn_in->count() > 0)
+    opts.sampling.burn_in = parse_count(opts.burn_in_text, "--burn-in", kMaxSamples,
+                                        ("an integer from 0 to " + kMax).c_str());
+  if (opts.seed->count() > 0)
+    opts.sampling.seed = parse_count(opts.seed_text, "--seed", std::numeric_limits<std::uint64_t>::max(),
+                                     "an unsigned 64-bit integer (0 to 18446744073709551615)");
 }
 
 // The lbp options: only with --method lbp, and in range (usage errors).
@@ -86,10 +138,11 @@ void check_lbp_options(InferenceOptions& opts) {
 // The library's answer, its size refusals restated with the options that matter: a refused
 // junction tree (the structure for the query) can be avoided by variable elimination; VE's cannot.
 [[nodiscard]] query::Result answer(const Model& model, const query::Query& q, std::size_t max_memory_bytes,
-                                   const LoopyBeliefPropagationOptions& lbp) {
+                                   const LoopyBeliefPropagationOptions& lbp, const SamplingOptions& sampling) {
   query::EngineOptions options;
   options.max_memory_bytes = max_memory_bytes;
   options.lbp = lbp;
+  options.sampling = sampling;
   try {
     return model.answer(q, options);
   } catch (const query::StructureLimitError& e) {
@@ -107,14 +160,17 @@ struct Answer {
 };
 
 [[nodiscard]] Answer ask(const Model& model, const query::Query& q, std::size_t max_memory_bytes,
-                         const LoopyBeliefPropagationOptions& lbp = {}) {
-  Answer a{answer(model, q, max_memory_bytes, lbp), q.evidence.as_given(),
+                         const LoopyBeliefPropagationOptions& lbp = {}, const SamplingOptions& sampling = {}) {
+  Answer a{answer(model, q, max_memory_bytes, lbp, sampling), q.evidence.as_given(),
            model.kind() == query::ModelKind::markov_network};
   // An approximation that did not settle is still printed, with a warning.
   if (const auto& info = a.result.approximate; info && !info->converged)
     std::cerr << "pgm: warning: loopy belief propagation did not converge in " << info->iterations
               << " iterations (largest message change " << format_number(info->max_change, 6) << ", tolerance "
               << format_number(lbp.tolerance, 6) << "); the marginals are approximate\n";
+  // A sampler's caveats (a Gibbs chain a zero can trap).
+  if (a.result.sampling)
+    for (const auto& w : a.result.warnings) std::cerr << "pgm: warning: " << w << '\n';
   return a;
 }
 
@@ -141,6 +197,20 @@ void add_evidence_fields(Json& out, const Answer& a) {
 // network without evidence (P(e) = 1 says nothing). A value that overflows, underflows to 0 or
 // is subnormal (few digits left) is shown as exp(log value), which stays exact.
 [[nodiscard]] std::string evidence_note(const Answer& a) {
+  // Sampling: lw's P(e) is an estimate (shown with its error); gibbs estimates none.
+  if (const auto& info = a.result.sampling) {
+    if (a.given.empty() && !a.markov) return {};
+    const std::string what = a.markov ? (a.given.empty() ? "Z" : "Z(e)") : "P(e)";
+    if (!info->probability_of_evidence_estimated) return what + " not estimated";
+    const double log_pe = a.result.log_probability_of_evidence;
+    const double pe = a.result.probability_of_evidence;
+    if (pe >= std::numeric_limits<double>::min() && std::isfinite(pe)) {
+      std::string note = what + " ≈ " + format_number(pe, 6);
+      if (const auto& se = info->probability_of_evidence_standard_error) note += " ± " + format_number(*se, 3);
+      return note;
+    }
+    return what + " ≈ exp(" + format_number(log_pe, 10) + ")";
+  }
   const double pe = a.result.probability_of_evidence;
   const double log_pe = a.result.log_probability_of_evidence;
   const bool plain = std::isfinite(pe) && (pe >= std::numeric_limits<double>::min() || !std::isfinite(log_pe));
@@ -170,17 +240,26 @@ void print_title(std::ostream& out, const std::string& lhs, const std::string& c
 void print_blocks(std::ostream& out, const query::Result& r) {
   std::size_t state_width = 0;
   std::size_t prob_width = 0;
+  // Sampling: "0.1234 ± 0.0012", the standard error beside each estimate ("± n/a" without one).
+  const auto shown = [&r](std::size_t i, std::size_t s) {
+    std::string text = format_probability(r.marginals[i][s]);
+    if (r.sampling) {
+      const double se = r.sampling->standard_errors[i][s];
+      text += " ± " + (std::isfinite(se) ? format_probability(se) : std::string("n/a"));
+    }
+    return text;
+  };
   for (std::size_t i = 0; i < r.variables.size(); ++i) {
     for (std::size_t s = 0; s < r.marginals[i].size(); ++s) {
       state_width = std::max(state_width, display_width(r.states[i][s]));
-      prob_width = std::max(prob_width, format_probability(r.marginals[i][s]).size());
+      prob_width = std::max(prob_width, display_width(shown(i, s)));
     }
   }
   for (std::size_t i = 0; i < r.variables.size(); ++i) {
     out << "  " << r.variables[i] << '\n';
     for (std::size_t s = 0; s < r.marginals[i].size(); ++s) {
       const double p = r.marginals[i][s];
-      std::string line = "    " + pad(r.states[i][s], state_width) + "  " + pad(format_probability(p), prob_width, true) +
+      std::string line = "    " + pad(r.states[i][s], state_width) + "  " + pad(shown(i, s), prob_width, true) +
                          "  " + bar(p);
       while (line.back() == ' ') line.pop_back();
       out << line << '\n';
@@ -204,6 +283,23 @@ void print_marginals(const Answer& a, bool json) {
       out["converged"] = info->converged;
       out["max_change"] = number_json(info->max_change);
     }
+    if (const auto& info = r.sampling) {
+      out["method"] = r.method;
+      out["samples"] = info->samples;
+      if (r.method == "gibbs") out["burn_in"] = info->burn_in;
+      out["seed"] = info->seed;
+      Json& errors = out["standard_errors"] = Json::object();
+      for (std::size_t i = 0; i < r.variables.size(); ++i) {
+        Json e = Json::object();
+        for (std::size_t s = 0; s < r.states[i].size(); ++s)
+          append(e, r.states[i][s], number_json(info->standard_errors[i][s]));
+        append(errors, r.variables[i], std::move(e));
+      }
+      if (info->effective_sample_size) out["effective_sample_size"] = number_json(*info->effective_sample_size);
+      if (info->probability_of_evidence_standard_error)
+        out["probability_of_evidence_standard_error"] = number_json(*info->probability_of_evidence_standard_error);
+      out["warnings"] = r.warnings;
+    }
     print_json(out, std::cout);
     return;
   }
@@ -220,6 +316,16 @@ void print_marginals(const Answer& a, bool json) {
     std::cout << "Loopy belief propagation: " << (info->converged ? "converged" : "did not converge") << " after "
               << info->iterations << " iterations (largest message change " << format_number(info->max_change, 3)
               << "); P(e) is the Bethe estimate\n";
+  if (const auto& info = r.sampling) {
+    if (r.method == "lw")
+      std::cout << "Likelihood weighting: " << info->samples << " samples (seed " << info->seed
+                << "), effective sample size " << format_number(info->effective_sample_size.value_or(0), 6)
+                << "; ± is one standard error; P(e) is the mean weight\n";
+    else
+      std::cout << "Gibbs sampling: " << info->samples << " samples after " << info->burn_in << " burn-in sweeps (seed "
+                << info->seed << "); ± is one batch-means standard error; " << (a.markov ? "Z" : "P(e)")
+                << " not estimated\n";
+  }
 }
 
 void print_joint(const Answer& a, bool json) {
@@ -300,6 +406,7 @@ void print_conditional(const Answer& a, bool json) {
 
 void run_marginals(InferenceOptions& opts) {
   check_lbp_options(opts);
+  check_sampling_options(opts);
   const std::size_t max_memory = parse_memory(opts.max_memory);
   set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(opts.given);
@@ -320,7 +427,7 @@ void run_marginals(InferenceOptions& opts) {
   query::Query q;  // every variable's marginal
   q.evidence = query::Evidence::from_names(model, given);
   q.method = opts.method;
-  print_marginals(ask(model, q, max_memory, opts.lbp), opts.json);
+  print_marginals(ask(model, q, max_memory, opts.lbp, opts.sampling), opts.json);
 }
 
 struct QueryCommand {
@@ -332,6 +439,7 @@ struct QueryCommand {
 
 void run_query(QueryCommand& cmd) {
   check_lbp_options(cmd.common);
+  check_sampling_options(cmd.common);
   const std::size_t max_memory = parse_memory(cmd.common.max_memory);
   set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(cmd.common.given);
@@ -359,7 +467,7 @@ void run_query(QueryCommand& cmd) {
     q.shape = query::Query::Shape::joint;
     print_joint(ask(model, q, max_memory), cmd.common.json);
   } else {
-    print_marginals(ask(model, q, max_memory, cmd.common.lbp), cmd.common.json);
+    print_marginals(ask(model, q, max_memory, cmd.common.lbp, cmd.common.sampling), cmd.common.json);
   }
 }
 
