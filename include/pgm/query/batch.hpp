@@ -85,6 +85,7 @@ class CsvSource final : public BatchSource {
  private:
   std::unique_ptr<io::CsvReader> reader_;
   std::string name_;
+  std::size_t header_line_ = 1;
 };
 
 // Rows held in memory (Python, tests): cells in header order, "" unobserved; places are "row N".
@@ -164,8 +165,9 @@ class BatchRunner {
   // as they are, also after the rows before them. Safe to call from several threads at once.
   BatchSummary run(BatchSource& source, BatchSink& sink) const;
 
+  struct Impl;  // lib/query/batch.cpp
+
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
