@@ -62,13 +62,20 @@ class CsvSink final : public query::BatchSink {
   CsvSink(const CsvSink&) = delete;
   CsvSink& operator=(const CsvSink&) = delete;
 
-  void row(const query::BatchRow& row) override { out_.write(row.csv.data(), static_cast<std::streamsize>(row.csv.size())); }
+  // Lines are gathered and written in large blocks (a stream writes a long line straight through,
+  // one system call each).
+  void row(const query::BatchRow& row) override {
+    pending_ += row.csv;
+    if (pending_.size() >= (std::size_t{1} << 20)) flush();
+  }
   void skipped(const query::BatchRowError& error) override {
+    flush();
     clear_progress();
     std::cerr << "pgm: skipped bad row " << error.row << ": " << error.message << '\n';
   }
   void progress(std::size_t rows) override {
     if (!progress_) return;
+    flush();
     const auto now = std::chrono::steady_clock::now();
     if (shown_ && now - last_ < std::chrono::milliseconds(200)) return;
     last_ = now;
@@ -78,7 +85,14 @@ class CsvSink final : public query::BatchSink {
     std::cerr << "   " << std::flush;
     shown_ = true;
   }
-  void finish() { clear_progress(); }
+  void finish() {
+    flush();
+    clear_progress();
+  }
+  void flush() {
+    out_.write(pending_.data(), static_cast<std::streamsize>(pending_.size()));
+    pending_.clear();
+  }
 
  private:
   void clear_progress() {
@@ -87,6 +101,7 @@ class CsvSink final : public query::BatchSink {
     shown_ = false;
   }
   std::ostream& out_;
+  std::string pending_;
   bool progress_;
   bool shown_ = false;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
