@@ -12,21 +12,20 @@
 namespace pgm::io {
 namespace {
 
-constexpr std::size_t kBlock = std::size_t{1} << 16;
-
 bool blank(char c) { return c == ' ' || c == '\t'; }
 
 }  // namespace
 
-CsvReader::CsvReader(std::istream& in, std::string source) : in_(in), source_(std::move(source)) {}
+CsvReader::CsvReader(std::istream& in, std::string source, std::size_t block)
+    : in_(in), source_(std::move(source)), block_(block == 0 ? 1 : block) {}
 
 bool CsvReader::fill() {
   if (eof_) return false;
   buffer_.erase(0, pos_);
   pos_ = 0;
   const std::size_t old = buffer_.size();
-  buffer_.resize(old + kBlock);
-  in_.read(buffer_.data() + old, static_cast<std::streamsize>(kBlock));
+  buffer_.resize(old + block_);
+  in_.read(buffer_.data() + old, static_cast<std::streamsize>(block_));
   const auto got = static_cast<std::size_t>(in_.gcount());
   buffer_.resize(old + got);
   if (got == 0) {

@@ -20,8 +20,10 @@ namespace pgm::io {
 
 class CsvReader {
  public:
-  // Reads from `in` (which must outlive the reader); `source` names it in error messages.
-  CsvReader(std::istream& in, std::string source);
+  // Reads from `in` (which must outlive the reader) in blocks of `block` bytes (at least 1; small
+  // blocks are for tests of records split across reads); `source` names it in error messages.
+  static constexpr std::size_t kDefaultBlock = std::size_t{1} << 16;
+  CsvReader(std::istream& in, std::string source, std::size_t block = kDefaultBlock);
 
   // The next record's cells, valid until the next call; false at the end of the input.
   // ParseError ("source:line: problem") on a malformed record (a quote inside an unquoted cell,
@@ -39,6 +41,7 @@ class CsvReader {
 
   std::istream& in_;
   std::string source_;
+  std::size_t block_;
   std::string buffer_;        // buffer_[pos_, end) unread
   std::size_t pos_ = 0;
   bool eof_ = false;
