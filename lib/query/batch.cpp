@@ -188,8 +188,15 @@ struct BatchRunner::Impl {
       }
       if (options.mode == BatchMode::posteriors)
         for (VariableId t : targets) {
-          const Factor f = c.marginal(t);
-          a.numbers.insert(a.numbers.end(), f.values().begin(), f.values().end());
+          if (row[t] != kUnobserved) {  // a point mass, as marginal(t) gives it
+            const std::size_t k = model.variables()[t].states.size();
+            for (std::size_t s = 0; s < k; ++s) a.numbers.push_back(s == row[t] ? 1.0 : 0.0);
+          } else if (const auto m = c.computed_marginal(t); !m.empty()) {
+            a.numbers.insert(a.numbers.end(), m.begin(), m.end());
+          } else {
+            const Factor f = c.marginal(t);
+            a.numbers.insert(a.numbers.end(), f.values().begin(), f.values().end());
+          }
         }
       a.numbers.push_back(c.log_probability_of_evidence());
     }
