@@ -421,9 +421,11 @@ BatchSummary BatchRunner::run(BatchSource& source, BatchSink& sink) const {
   }
 
   BatchSummary summary;
-  Pool pool(m, m.options.threads);
+  // The chunks outlive the pool: when run() throws, the workers finish (and are joined) before the
+  // chunks they may be working on are freed.
   std::deque<std::unique_ptr<Chunk>> inflight;
   std::vector<std::unique_ptr<Chunk>> spare;
+  Pool pool(m, m.options.threads);
   std::vector<std::string_view> cells;
   std::size_t row = 0;
 

@@ -366,4 +366,24 @@ TEST(Batch, ReadAheadIsBounded) {
   EXPECT_GT(sink.max_ahead, 0u);
 }
 
+// A bad row while later chunks are still being worked on: the run ends with the error, the workers
+// are joined, and the rows before it were all delivered in order (nothing after it).
+TEST(Batch, StopsCleanlyWithChunksInFlight) {
+  const Model m = asia();
+  Rows d = sampled_rows(m, 5000, 31, 0.5, {0, 2, 6});
+  d.rows[1234][0] = "maybe";
+  BatchOptions options;
+  options.threads = 2;
+  options.chunk_rows = 8;
+  options.memo_entries = 0;
+  BatchRunner runner(m, options);
+  for (int round = 0; round < 20; ++round) {
+    TableSource source(d.header, d.rows);
+    Collect sink;
+    EXPECT_THROW((void)runner.run(source, sink), pgm::QueryError);
+    ASSERT_EQ(sink.rows.size(), 1234u);
+    EXPECT_EQ(sink.rows.back(), 1234u);
+  }
+}
+
 }  // namespace
