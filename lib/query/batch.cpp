@@ -427,7 +427,8 @@ BatchSummary BatchRunner::run(BatchSource& source, BatchSink& sink) const {
   std::vector<std::unique_ptr<Chunk>> spare;
   Pool pool(m, m.options.threads);
   std::vector<std::string_view> cells;
-  std::size_t row = 0;
+  const std::size_t before = m.options.first_row == 0 ? 0 : m.options.first_row - 1;
+  std::size_t row = before;  // the last row read
 
   // Delivers the oldest chunk, in order; the first bad row ends the run unless skipped.
   const auto deliver = [&] {
@@ -530,7 +531,7 @@ BatchSummary BatchRunner::run(BatchSource& source, BatchSink& sink) const {
     }
     while (!inflight.empty() && (end || inflight.size() >= m.options.queue_chunks)) deliver();
   }
-  summary.rows = row;
+  summary.rows = row - before;
   return summary;
 }
 

@@ -202,7 +202,7 @@ std::string batch_cell(py::handle v, std::size_t row, const std::string& key) {
 }
 
 py::dict batch(const Model& self, py::handle rows_in, py::handle targets, py::handle given, bool loglik, bool predict,
-               py::handle threads, bool skip_bad_rows, py::handle max_memory) {
+               py::handle threads, bool skip_bad_rows, py::handle max_memory, py::handle first_row) {
   if (loglik && predict) throw py::value_error("loglik and predict cannot be combined: choose one output");
   pgm::query::BatchOptions options;
   options.targets = names(targets, "targets", true);
@@ -217,6 +217,10 @@ py::dict batch(const Model& self, py::handle rows_in, py::handle targets, py::ha
   }
   options.skip_bad_rows = skip_bad_rows;
   options.engine = engine_options(max_memory);
+  if (!py::isinstance<py::int_>(first_row) || py::isinstance<py::bool_>(first_row))
+    type_error("first_row must be an int, not " + type_name(first_row));
+  if (first_row.cast<py::int_>() < py::int_(1)) throw py::value_error("first_row must be at least 1");
+  options.first_row = first_row.cast<std::size_t>();
   // Rows: a sequence of dicts; the columns are the keys met, in the order first met.
   if (py::isinstance<py::str>(rows_in) || py::isinstance<py::dict>(rows_in) || !py::isinstance<py::sequence>(rows_in))
     type_error("rows must be a list of dicts {variable: state or None}, not " + type_name(rows_in));
@@ -239,7 +243,7 @@ py::dict batch(const Model& self, py::handle rows_in, py::handle targets, py::ha
         if (!self.find(key)) {
           std::string known;
           for (const auto& info : self.variables()) known += (known.empty() ? "'" : ", '") + info.name + "'";
-          throw pgm::QueryError("row " + std::to_string(r + 1) + ": unknown variable '" + key + "' (the model's are " +
+          throw pgm::QueryError("row " + std::to_string(options.first_row + r) + ": unknown variable '" + key + "' (the model's are " +
                                 known + ")");
         }
         it = column.emplace(key, header.size()).first;
@@ -765,13 +769,14 @@ PYBIND11_MODULE(_pgm, m) {
       // ---- [batch] issue 11
       .def("batch", &batch, py::arg("rows"), py::arg("targets") = py::none(), py::arg("given") = py::none(),
            py::arg("loglik") = false, py::arg("predict") = false, py::arg("threads") = py::none(),
-           py::arg("skip_bad_rows") = false, py::arg("max_memory") = py::none(),
+           py::arg("skip_bad_rows") = false, py::arg("max_memory") = py::none(), py::arg("first_row") = 1,
            "One query per row, as `pgm batch`: rows a list of dicts {variable: state name}, a missing key or None "
            "(or NaN) unobserved. Returns a dict of numpy arrays keyed by the CSV's column names: 'row' (int64, "
            "1-based), then 'X=s' (float64) per target and state and 'log_probability_of_evidence'; loglik: "
            "'log_likelihood'; predict: one column per target (object arrays of state names), then "
            "'log_probability'. A bad row raises QueryError naming it ('row N: ...'); skip_bad_rows skips bad "
-           "rows (a RuntimeWarning says how many). Computed with the GIL released, on `threads` workers "
+           "rows (a RuntimeWarning says how many). first_row: the number of rows[0] (rows and messages are "
+           "numbered from it, for one part of a larger input). Computed with the GIL released, on `threads` workers "
            "(default: every core).");
       // ---- [batch] end
 

@@ -155,3 +155,15 @@ def test_continuous_models_are_refused():
     g = pgm.load(str(MODELS / "bivariate.yaml"))
     with pytest.raises(pgm.UnsupportedError):
         g.batch([{}])
+
+
+def test_first_row_numbers_rows_and_messages():
+    m = pgm.load(str(MODELS / "asia.yaml"))
+    got = m.batch([{"asia": "yes"}, {}], loglik=True, first_row=11)
+    assert list(got["row"]) == [11, 12]
+    with pytest.raises(pgm.QueryError, match=r"^row 12: unknown state 'maybe'"):
+        m.batch([{}, {"asia": "maybe"}], first_row=11)
+    with pytest.raises(pgm.QueryError, match=r"^row 13: unknown variable 'Asia'"):
+        m.batch([{}, {}, {"Asia": "yes"}], first_row=11)
+    with pytest.raises(ValueError):
+        m.batch([{}], first_row=0)

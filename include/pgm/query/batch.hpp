@@ -55,6 +55,9 @@ struct BatchOptions {
   std::size_t memo_entries = std::size_t{1} << 13;
   // Workers also format each row as a CSV line (BatchRow::csv), in parallel.
   bool format_csv = false;
+  // The number of the first data row (rows and their messages are numbered from it): a part of a
+  // larger input, e.g. one partition of a Dask dataframe, numbers its rows as the whole would.
+  std::size_t first_row = 1;
 };
 
 // The rows: a header of column names (variables of the model, any subset, any order), then
@@ -104,7 +107,7 @@ class TableSource final : public BatchSource {
 
 // One answered row.
 struct BatchRow {
-  std::size_t row = 0;   // 1-based data row (records after the header; blank lines do not count)
+  std::size_t row = 0;   // data row, from BatchOptions::first_row (records after the header; blank lines do not count)
   std::size_t line = 0;  // where it starts in the source
   // posteriors: the targets' probabilities (targets in order, states in declared order), then
   // ln P(e); loglik: {ln P(e)}; predict: {ln P(x*, e)}.

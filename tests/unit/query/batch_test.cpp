@@ -386,4 +386,21 @@ TEST(Batch, StopsCleanlyWithChunksInFlight) {
   }
 }
 
+// A part of a larger input numbers its rows (and its messages) from first_row.
+TEST(Batch, FirstRowNumbersRowsAndMessages) {
+  const Model m = asia();
+  BatchOptions options;
+  options.first_row = 101;
+  options.skip_bad_rows = true;
+  options.mode = BatchMode::loglik;
+  BatchRunner runner(m, options);
+  TableSource source({"asia"}, {{"yes"}, {"maybe"}, {""}});
+  Collect sink;
+  const BatchSummary s = runner.run(source, sink);
+  EXPECT_EQ(s.rows, 3u);
+  EXPECT_EQ(sink.rows, (std::vector<std::size_t>{101, 103}));
+  ASSERT_EQ(sink.skipped_rows.size(), 1u);
+  EXPECT_EQ(sink.skipped_rows[0].message.rfind("row 102: unknown state 'maybe'", 0), 0u) << sink.skipped_rows[0].message;
+}
+
 }  // namespace
