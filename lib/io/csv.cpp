@@ -191,7 +191,8 @@ bool CsvReader::next(std::vector<std::string_view>& cells) {
 }
 
 void append_csv_cell(std::string& out, std::string_view cell) {
-  bool quote = !cell.empty() && (blank(cell.front()) || blank(cell.back()));
+  // A leading byte order mark would be taken for the file's at the start of the input.
+  bool quote = !cell.empty() && (blank(cell.front()) || blank(cell.back()) || cell.substr(0, 3) == "\xEF\xBB\xBF");
   for (char c : cell)
     if (c == ',' || c == '"' || c == '\r' || c == '\n') quote = true;
   if (!quote) {

@@ -57,7 +57,8 @@ class CsvReader {
 };
 
 // RFC 4180 quoting of one cell: as is unless it holds a comma, quote, CR or LF, or starts or ends
-// with a space or tab (which a reader trimming unquoted cells would lose); then in quotes with
+// with a space or tab (which a reader trimming unquoted cells would lose) or a UTF-8 byte order
+// mark (which a reader would skip at the start of the input); then in quotes with
 // quotes doubled. Appended to `out`.
 void append_csv_cell(std::string& out, std::string_view cell);
 

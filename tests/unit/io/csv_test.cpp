@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -134,6 +136,42 @@ TEST(CsvCell, QuotesOnlyWhenNeeded) {
   // What it writes reads back as the same cell.
   const std::string line = cell("a,\"b\"") + "," + cell(" c ") + "\n";
   EXPECT_EQ(read_all(line), (std::vector<Record>{{1, {"a,\"b\"", " c "}}}));
+}
+
+TEST(CsvCell, LeadingByteOrderMarkIsQuoted) {
+  // Written bare at the start of a file, it would be skipped as the file's BOM.
+  std::string out;
+  pgm::io::append_csv_cell(out, "\xEF\xBB\xBF" "2");
+  EXPECT_EQ(out, "\"\xEF\xBB\xBF" "2\"");
+  EXPECT_EQ(read_all(out + "\n"), (std::vector<Record>{{1, {"\xEF\xBB\xBF" "2"}}}));
+}
+
+// The fuzzer's reproducers (tests/data/fuzz/csv/, fuzz/csv_fuzz.cpp): every record read writes back
+// to text that reads as the same cells.
+TEST(CsvReader, FuzzReproducersRoundTrip) {
+  const std::filesystem::path dir = std::filesystem::path(PGM_SOURCE_DIR) / "tests" / "data" / "fuzz" / "csv";
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::vector<std::string> errors;
+    const auto records = read_all(text.str(), &errors);
+    std::string written;
+    for (const auto& r : records) {
+      for (std::size_t i = 0; i < r.cells.size(); ++i) {
+        if (i) written += ',';
+        pgm::io::append_csv_cell(written, r.cells[i]);
+      }
+      if (r.cells.size() == 1 && r.cells[0].empty()) written += "\"\"";
+      written += '\n';
+    }
+    const auto again = read_all(written);
+    ASSERT_EQ(again.size(), records.size()) << entry.path();
+    for (std::size_t i = 0; i < records.size(); ++i) EXPECT_EQ(again[i].cells, records[i].cells) << entry.path();
+    ++files;
+  }
+  EXPECT_GT(files, 0u);
 }
 
 }  // namespace
