@@ -231,6 +231,7 @@ TEST_F(BatchCli, HeaderProblems) {
   const CliRun u = run_pgm({"batch", model("asia.yaml"), "--data", unknown});
   EXPECT_EQ(u.exit_code, 4);
   EXPECT_NE(u.err.find(unknown + ":1: unknown column 'Smoke'"), std::string::npos) << u.err;
+  EXPECT_EQ(u.out, "");  // not even the output's header
   const std::string twice = file("t.csv", "asia,tub,asia\n");
   const CliRun t = run_pgm({"batch", model("asia.yaml"), "--data", twice});
   EXPECT_EQ(t.exit_code, 4);

@@ -140,17 +140,20 @@ void run_batch(const BatchCliOptions& opts) {
   std::ostream& out = opts.output.empty() ? std::cout : file;
   query::CsvSource source(data, opts.data);
   CsvSink sink(out, isatty(STDERR_FILENO) == 1);
-  // The header is written once the data's header has been read (an empty file writes nothing).
+  // The output's header is written once the data's header has been read and accepted (the runner
+  // asks for the first row only then), so an empty file or a bad header writes nothing.
   class HeaderFirst final : public query::BatchSource {
    public:
     HeaderFirst(query::BatchSource& inner, std::ostream& out, std::string header)
         : inner_(inner), out_(out), header_(std::move(header)) {}
-    std::vector<std::string> header() override {
-      auto h = inner_.header();
-      out_ << header_;
-      return h;
+    std::vector<std::string> header() override { return inner_.header(); }
+    bool next(std::vector<std::string_view>& cells, std::size_t& line) override {
+      if (!header_.empty()) {
+        out_ << header_;
+        header_.clear();
+      }
+      return inner_.next(cells, line);
     }
-    bool next(std::vector<std::string_view>& cells, std::size_t& line) override { return inner_.next(cells, line); }
     [[nodiscard]] std::string where(std::size_t row, std::size_t line) const override { return inner_.where(row, line); }
 
    private:
