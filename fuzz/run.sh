@@ -36,7 +36,7 @@ seeds() {
 }
 
 rm -rf "$work/seeds"
-for name in yaml bif xmlbif uai evidence given; do
+for name in yaml bif xmlbif uai evidence given csv; do
   mkdir -p "$work/seeds/$name" "$work/corpus/$name" "$work/artifacts/$name"
 done
 shopt -s nullglob globstar
@@ -48,12 +48,16 @@ seeds evidence "$MAX_LEN_SMALL" "$root"/tests/data/**/*.evid* "$root"/tests/data
 seeds given "$MAX_LEN_SMALL" "$root"/tests/data/fuzz/given/*
 printf 'Rain=yes,Sprinkler=off\n0=1\n' >"$work/seeds/given/two-values"
 printf ' Rain = no , 1=2\n' >"$work/seeds/given/spaces"
+# csv (pgm batch --data): rows for the fixed model of fuzz/fixed_model.hpp, in the dialects the reader takes.
+seeds csv "$MAX_LEN_SMALL" "$root"/tests/data/**/*.csv "$root"/tests/data/fuzz/csv/*
+printf 'Rain,Sprinkler,0\nyes,off,1\n,on,\nno,,0\n' >"$work/seeds/csv/rows"
+printf '\xef\xbb\xbf"Rain" , "1"\r\n"yes",\r\n\r\n"n""o","2"\r\nmaybe,0,extra\n"open\n' >"$work/seeds/csv/dialects"
 
 failed=()
 summary=()
-for name in yaml bif xmlbif uai evidence given; do
+for name in yaml bif xmlbif uai evidence given csv; do
   max="$MAX_LEN"
-  [[ $name == evidence || $name == given ]] && max="$MAX_LEN_SMALL"
+  [[ $name == evidence || $name == given || $name == csv ]] && max="$MAX_LEN_SMALL"
   dict="$root/fuzz/dict/$name.dict"
   [[ $name == given ]] && dict="$root/fuzz/dict/evidence.dict"
   log="$work/$name.log"

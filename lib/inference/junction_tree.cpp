@@ -1043,6 +1043,12 @@ Factor CalibratedJunctionTree::marginal(VariableId v) const {
   return normalize(pgm::marginal(b, keep));
 }
 
+std::span<const double> CalibratedJunctionTree::computed_marginal(VariableId v) const noexcept {
+  if (!marginal_offset_ || v >= cardinalities_->size() || (*home_)[v] == no_clique_ || find_observed(evidence_, v))
+    return {};
+  return {marginal_values_.data() + (*marginal_offset_)[v], (*cardinalities_)[v]};
+}
+
 std::vector<Factor> CalibratedJunctionTree::marginals() const {
   std::vector<Factor> out;
   const std::size_t n = cardinalities_->size();

@@ -8,6 +8,7 @@
 //   nothing can terminate the interpreter.
 #include <pgm/core/error.hpp>
 #include <pgm/query.hpp>
+#include <pgm/query/batch.hpp>
 
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
@@ -21,6 +22,7 @@
 #include <sstream>
 #include <string>
 #include <utility>
+#include <unordered_map>
 #include <vector>
 
 namespace py = pybind11;
@@ -171,6 +173,134 @@ pgm::query::EngineOptions engine_options(py::handle max_memory) {
                                  : bytes.cast<std::size_t>();
   return options;
 }
+
+// ---- [batch] issue 11: m.batch(rows, ...) over query::BatchRunner.
+
+// The answers collected in order, turned into numpy arrays once the GIL is held again.
+struct BatchCollect final : pgm::query::BatchSink {
+  std::size_t width = 0, targets = 0;
+  std::vector<std::int64_t> rows;
+  std::vector<double> numbers;
+  std::vector<std::uint32_t> states;
+  std::vector<std::string> skipped_rows;
+  void row(const pgm::query::BatchRow& r) override {
+    rows.push_back(static_cast<std::int64_t>(r.row));
+    numbers.insert(numbers.end(), r.numbers.begin(), r.numbers.end());
+    states.insert(states.end(), r.states.begin(), r.states.end());
+  }
+  void skipped(const pgm::query::BatchRowError& e) override { skipped_rows.push_back(e.message); }
+};
+
+// One row's cell: a state name (str; an int is its decimal text), or unobserved (None, NaN).
+std::string batch_cell(py::handle v, std::size_t row, const std::string& key) {
+  if (v.is_none()) return {};
+  if (py::isinstance<py::str>(v)) return v.cast<std::string>();
+  if (py::isinstance<py::int_>(v) && !py::isinstance<py::bool_>(v)) return py::str(v).cast<std::string>();
+  if (py::isinstance<py::float_>(v) && std::isnan(v.cast<double>())) return {};
+  type_error("rows[" + std::to_string(row - 1) + "]['" + key + "'] must be a state name (str) or None, not " +
+             type_name(v));
+}
+
+py::dict batch(const Model& self, py::handle rows_in, py::handle targets, py::handle given, bool loglik, bool predict,
+               py::handle threads, bool skip_bad_rows, py::handle max_memory, py::handle first_row) {
+  if (loglik && predict) throw py::value_error("loglik and predict cannot be combined: choose one output");
+  pgm::query::BatchOptions options;
+  options.targets = names(targets, "targets", true);
+  options.given = evidence(self, given, "given").as_given();
+  options.mode = loglik ? pgm::query::BatchMode::loglik
+                        : predict ? pgm::query::BatchMode::predict : pgm::query::BatchMode::posteriors;
+  if (!threads.is_none()) {
+    if (!py::isinstance<py::int_>(threads) || py::isinstance<py::bool_>(threads))
+      type_error("threads must be an int, not " + type_name(threads));
+    if (threads.cast<py::int_>() < py::int_(1)) throw py::value_error("threads must be at least 1");
+    options.threads = threads.cast<std::size_t>();
+  }
+  options.skip_bad_rows = skip_bad_rows;
+  options.engine = engine_options(max_memory);
+  if (!py::isinstance<py::int_>(first_row) || py::isinstance<py::bool_>(first_row))
+    type_error("first_row must be an int, not " + type_name(first_row));
+  if (first_row.cast<py::int_>() < py::int_(1)) throw py::value_error("first_row must be at least 1");
+  options.first_row = first_row.cast<std::size_t>();
+  // Rows: a sequence of dicts; the columns are the keys met, in the order first met.
+  if (py::isinstance<py::str>(rows_in) || py::isinstance<py::dict>(rows_in) || !py::isinstance<py::sequence>(rows_in))
+    type_error("rows must be a list of dicts {variable: state or None}, not " + type_name(rows_in));
+  const auto seq = py::reinterpret_borrow<py::sequence>(rows_in);
+  std::vector<std::string> header;
+  std::unordered_map<std::string, std::size_t> column;
+  std::vector<std::vector<std::pair<std::size_t, std::string>>> sparse;
+  sparse.reserve(seq.size());
+  for (std::size_t r = 0; r < seq.size(); ++r) {
+    const py::object item = seq[r];
+    if (!py::isinstance<py::dict>(item))
+      type_error("rows[" + std::to_string(r) + "] must be a dict {variable: state or None}, not " + type_name(item));
+    auto& cells = sparse.emplace_back();
+    for (auto [k, v] : py::reinterpret_borrow<py::dict>(item)) {
+      if (!py::isinstance<py::str>(k))
+        type_error("rows[" + std::to_string(r) + "] keys must be variable names (str), not " + type_name(k));
+      const std::string key = k.cast<std::string>();
+      auto it = column.find(key);
+      if (it == column.end()) {
+        if (!self.find(key)) {
+          std::string known;
+          for (const auto& info : self.variables()) known += (known.empty() ? "'" : ", '") + info.name + "'";
+          throw pgm::QueryError("row " + std::to_string(options.first_row + r) + ": unknown variable '" + key + "' (the model's are " +
+                                known + ")");
+        }
+        it = column.emplace(key, header.size()).first;
+        header.push_back(key);
+      }
+      std::string cell = batch_cell(v, r + 1, key);
+      if (!cell.empty()) cells.emplace_back(it->second, std::move(cell));
+    }
+  }
+  std::vector<std::vector<std::string>> table(sparse.size(), std::vector<std::string>(header.size()));
+  for (std::size_t r = 0; r < sparse.size(); ++r)
+    for (auto& [c, cell] : sparse[r]) table[r][c] = std::move(cell);
+  sparse.clear();
+  std::optional<pgm::query::BatchRunner> runner;
+  runner.emplace(self, options);
+  BatchCollect sink;
+  pgm::query::BatchSummary summary;
+  {
+    py::gil_scoped_release release;
+    pgm::query::TableSource source(std::move(header), std::move(table));
+    summary = runner->run(source, sink);
+  }
+  const auto& columns = runner->columns();
+  const std::size_t n = sink.rows.size();
+  const std::size_t width = columns.size() - 1 - (predict ? runner->targets().size() : 0);
+  py::dict out;
+  py::array_t<std::int64_t> row_array(static_cast<py::ssize_t>(n));
+  std::copy(sink.rows.begin(), sink.rows.end(), row_array.mutable_data());
+  out[py::str(columns[0])] = row_array;
+  std::size_t col = 1;
+  if (predict) {
+    const auto& ts = runner->targets();
+    for (std::size_t t = 0; t < ts.size(); ++t, ++col) {
+      std::vector<py::str> state_names;
+      for (const auto& st : self.variables()[ts[t]].states) state_names.emplace_back(st);
+      py::list cells(static_cast<py::ssize_t>(n));
+      for (std::size_t r = 0; r < n; ++r)
+        cells[static_cast<py::ssize_t>(r)] = state_names[sink.states[r * ts.size() + t]];
+      py::array a = py::module_::import("numpy").attr("array")(cells, py::arg("dtype") = "object");
+      out[py::str(columns[col])] = a;
+    }
+  }
+  for (std::size_t j = 0; j < width; ++j, ++col) {
+    py::array_t<double> a(static_cast<py::ssize_t>(n));
+    double* d = a.mutable_data();
+    for (std::size_t r = 0; r < n; ++r) d[r] = sink.numbers[r * width + j];
+    out[py::str(columns[col])] = a;
+  }
+  if (skip_bad_rows && summary.skipped > 0) {
+    std::string text = "skipped " + std::to_string(summary.skipped) + " of " + std::to_string(summary.rows) + " rows";
+    for (std::size_t i = 0; i < sink.skipped_rows.size() && i < 5; ++i) text += "\n  " + sink.skipped_rows[i];
+    if (sink.skipped_rows.size() > 5) text += "\n  ...";
+    if (PyErr_WarnEx(PyExc_RuntimeWarning, text.c_str(), 1) != 0) throw py::error_already_set();
+  }
+  return out;
+}
+// ---- [batch] end
 
 Result answer(const Model& model, Query query, py::handle max_memory) {
   const auto options = engine_options(max_memory);
@@ -712,7 +842,20 @@ PYBIND11_MODULE(_pgm, m) {
           py::arg("n"), py::arg("seed") = 0, py::arg("evidence") = py::none(),
           "n draws as a numpy array (n, number of variables), columns in declared order, deterministic given "
           "the seed. Continuous models: values. Bayesian networks: state indices (forward sampling, rejecting "
-          "draws that disagree with the evidence).");
+          "draws that disagree with the evidence).")
+      // ---- [batch] issue 11
+      .def("batch", &batch, py::arg("rows"), py::arg("targets") = py::none(), py::arg("given") = py::none(),
+           py::arg("loglik") = false, py::arg("predict") = false, py::arg("threads") = py::none(),
+           py::arg("skip_bad_rows") = false, py::arg("max_memory") = py::none(), py::arg("first_row") = 1,
+           "One query per row, as `pgm batch`: rows a list of dicts {variable: state name}, a missing key or None "
+           "(or NaN) unobserved. Returns a dict of numpy arrays keyed by the CSV's column names: 'row' (int64, "
+           "1-based), then 'X=s' (float64) per target and state and 'log_probability_of_evidence'; loglik: "
+           "'log_likelihood'; predict: one column per target (object arrays of state names), then "
+           "'log_probability'. A bad row raises QueryError naming it ('row N: ...'); skip_bad_rows skips bad "
+           "rows (a RuntimeWarning says how many). first_row: the number of rows[0] (rows and messages are "
+           "numbered from it, for one part of a larger input). Computed with the GIL released, on `threads` workers "
+           "(default: every core).");
+      // ---- [batch] end
 
   m.def(
       "_load",

@@ -217,6 +217,7 @@ int main(int argc, char** argv) {
   register_gaussian_commands(app);
   register_format_commands(app);
   register_explain_commands(app);
+  register_batch_commands(app);  // issue 11: batch inference
 
   std::string command;
   try {

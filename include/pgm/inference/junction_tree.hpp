@@ -178,6 +178,10 @@ class CalibratedJunctionTree {
   // P(v | e); a point mass on observed variables.
   [[nodiscard]] Factor marginal(VariableId v) const;
   [[nodiscard]] std::vector<Factor> marginals() const;
+  // ---- issue 11, batch: the marginal of an unobserved v as this calibration already computed it
+  // (small trees' flat path: the values marginal(v) copies), without building a Factor; an empty
+  // span when it was not computed (observed variables, larger trees): use marginal(v) then.
+  [[nodiscard]] std::span<const double> computed_marginal(VariableId v) const noexcept;
   [[nodiscard]] double probability_of_evidence() const noexcept { return probability_of_evidence_; }
   [[nodiscard]] double log_probability_of_evidence() const noexcept { return log_probability_of_evidence_; }
   [[nodiscard]] const Evidence& evidence() const noexcept { return evidence_; }
