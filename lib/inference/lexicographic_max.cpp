@@ -59,6 +59,24 @@ Factor max_marginal(const Factor& f, const std::vector<VariableId>& keep) {
   return out;
 }
 
+// Every single-variable max-marginal of f at once: out[d][s] for f's d-th variable at state s.
+void single_max_marginals(const Factor& f, std::vector<std::vector<double>>& out) {
+  const std::size_t a = f.arity();
+  out.resize(a);
+  for (std::size_t d = 0; d < a; ++d) out[d].assign(f.cardinalities()[d], 0.0);
+  std::vector<std::size_t> count(a, 0);
+  const auto in = f.values();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const double x = in[i];
+    if (x > 0.0)
+      for (std::size_t d = 0; d < a; ++d) out[d][count[d]] = std::max(out[d][count[d]], x);
+    for (std::size_t d = a; d-- > 0;) {
+      if (++count[d] < f.cardinalities()[d]) break;
+      count[d] = 0;
+    }
+  }
+}
+
 // Index in f of the entry with v at state 0 and every other variable at its state in x.
 std::size_t base_index(const Factor& f, VariableId v, const std::vector<std::size_t>& x) {
   std::size_t base = 0;
@@ -110,12 +128,86 @@ struct Tree {
     mu[i] = std::move(nw);
     mu_log[i] = l;
   }
-  // Moves the focus from `from` to `to`: the messages along the path between them, towards `to`.
-  void move(std::size_t from, std::size_t to, std::vector<std::size_t>& down) {
+  std::vector<std::vector<std::size_t>> children;  // per node, m (the root) included
+  // Reads an optimal assignment given the evidence entered so far, outward from `focus` (whose
+  // table is exact; every other bucket's messages from its side away from the focus are, and the
+  // one from the focus side is a constant once the separator's states are chosen): each bucket's
+  // best entry over its variables not yet read, the first (lowest states) among equal ones.
+  void decode(std::size_t focus, std::vector<std::size_t>& x, std::size_t num_variables) {
+    std::vector<char> assigned(num_variables, 0);
+    std::vector<std::pair<std::size_t, std::size_t>> stack{{focus, focus}};
+    std::vector<std::size_t> dims, count;
+    while (!stack.empty()) {
+      const auto [node, from] = stack.back();
+      stack.pop_back();
+      if (node != m) {
+        const Factor& f = beta[node];
+        std::size_t base = 0;
+        dims.clear();
+        for (std::size_t d = 0; d < f.arity(); ++d) {
+          if (assigned[f.variables()[d]]) base += x[f.variables()[d]] * f.strides()[d];
+          else dims.push_back(d);
+        }
+        count.assign(dims.size(), 0);
+        std::size_t index = base, best_index = base;
+        double best = -1.0;
+        const auto vals = f.values();
+        for (;;) {
+          if (vals[index] > best) {
+            best = vals[index];
+            best_index = index;
+          }
+          std::size_t k = dims.size();
+          while (k-- > 0) {
+            const std::size_t d = dims[k];
+            index += f.strides()[d];
+            if (++count[k] < f.cardinalities()[d]) break;
+            index -= f.strides()[d] * count[k];
+            count[k] = 0;
+          }
+          if (k == static_cast<std::size_t>(-1)) break;
+        }
+        for (std::size_t d : dims) {
+          const VariableId v = f.variables()[d];
+          x[v] = (best_index / f.strides()[d]) % f.cardinalities()[d];
+          assigned[v] = 1;
+        }
+      }
+      if (node != m && parent[node] != from) stack.emplace_back(parent[node], node);
+      for (std::size_t c : children[node])
+        if (c != from) stack.emplace_back(c, node);
+    }
+  }
+
+  // Makes `to` exact after evidence was entered in the buckets `sources` (and `to` was exact, or
+  // was the focus, before): the messages towards `to` on the paths from the sources, farthest first.
+  void collect(const std::vector<std::size_t>& sources, std::size_t to) {
+    std::vector<std::size_t> nodes, down;
+    std::vector<std::pair<std::size_t, std::pair<std::size_t, std::size_t>>> edges;  // (distance, (from, next))
+    std::vector<char> seen(m + 1, 0);
+    for (std::size_t a : sources) {
+      path(a, to, nodes, down);
+      for (std::size_t k = 0; k + 1 < nodes.size(); ++k) {
+        if (seen[nodes[k]]) break;  // the rest of this path is marked already
+        seen[nodes[k]] = 1;
+        edges.push_back({nodes.size() - 1 - k, {nodes[k], nodes[k + 1]}});
+      }
+    }
+    std::sort(edges.begin(), edges.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (const auto& [dist, e] : edges) {
+      const auto [a, b] = e;
+      if (a != m && b == parent[a]) send_up(a);
+      else send_down(b);
+    }
+  }
+
+  // The nodes from `from` to `to`, both included, along the tree.
+  void path(std::size_t from, std::size_t to, std::vector<std::size_t>& nodes, std::vector<std::size_t>& down) const {
+    nodes.clear();
     down.clear();
     std::size_t a = from, b = to;
     while (depth[a] > depth[b]) {
-      send_up(a);
+      nodes.push_back(a);
       a = parent[a];
     }
     while (depth[b] > depth[a]) {
@@ -123,12 +215,13 @@ struct Tree {
       b = parent[b];
     }
     while (a != b) {
-      send_up(a);
+      nodes.push_back(a);
       a = parent[a];
       down.push_back(b);
       b = parent[b];
     }
-    for (std::size_t k = down.size(); k-- > 0;) send_down(down[k]);
+    nodes.push_back(a);
+    nodes.insert(nodes.end(), down.rbegin(), down.rend());
   }
 };
 
@@ -148,6 +241,7 @@ LexicographicMax lexicographic_max(Pool pool, std::span<const VariableId> order,
 
   // Upward pass: bucket elimination by max-product, each bucket's product kept as its table.
   std::vector<Factor>& fs = pool.factors;
+  const std::vector<Factor> inputs = fs;  // to evaluate assignments with, should a tie need it
   std::vector<std::size_t> origin(fs.size(), m);  // m: an input factor; else the bucket it is the message of
   std::vector<std::vector<std::size_t>> by_var(num_variables);
   std::vector<bool> alive(fs.size(), true);
@@ -242,15 +336,16 @@ LexicographicMax lexicographic_max(Pool pool, std::span<const VariableId> order,
 
   // Max-calibration: the downward pass (parents have higher indices than their children).
   t.depth.assign(m + 1, 0);
+  t.children.assign(m + 1, {});
+  for (std::size_t i = 0; i < m; ++i) t.children[t.parent[i]].push_back(i);
   for (std::size_t i = m; i-- > 0;) {
     t.depth[i] = t.depth[t.parent[i]] + 1;
     t.send_down(i);
   }
   const double floor_log = root_log + std::log1p(-tolerance);
-  // The lowest state of order[i] whose max-marginal in bucket i is at least floor_log; with
+  // The lowest state of v whose max-marginal in bucket i (focused) is at least floor_log; with
   // `count`, how many are.
-  auto lowest = [&](std::size_t i, std::size_t* count) {
-    const VariableId v = order[i];
+  auto lowest = [&](std::size_t i, VariableId v, std::size_t* count) {
     const Factor mm = max_marginal(t.beta[i], std::vector<VariableId>{v});
     std::size_t chosen = mm.size(), n = 0, argmax = 0;
     for (std::size_t s = 0; s < mm.size(); ++s) {
@@ -262,35 +357,87 @@ LexicographicMax lexicographic_max(Pool pool, std::span<const VariableId> order,
     if (count) *count = n;
     return n == 0 ? argmax : chosen;  // none: rounding at the boundary; the best there is
   };
-  std::vector<std::size_t> free;  // buckets whose variable has more than one state within the tolerance
+  // Every variable's lowest state within the tolerance unconditionally: a lower bound on its state
+  // in the answer (conditioning only lowers max-marginals). One state: forced, the answer.
+  std::vector<std::size_t> lb(num_variables, 0);
+  std::vector<char> settled(num_variables, 1);  // decided, and needing no evidence entered
+  std::vector<std::size_t> free;                 // buckets whose variable has more than one
   for (std::size_t i = 0; i < m; ++i) {
     std::size_t n = 0;
-    const std::size_t s = lowest(i, &n);
-    if (n > 1) free.push_back(i);
-    else x[order[i]] = s;
+    lb[order[i]] = lowest(i, order[i], &n);
+    if (n > 1) {
+      free.push_back(i);
+      settled[order[i]] = 0;
+    }
   }
   std::sort(free.begin(), free.end(), [&](std::size_t a, std::size_t b) { return order[a] < order[b]; });
-  std::size_t focus = m;
-  std::vector<std::size_t> path;
-  double value = root_log;
-  for (std::size_t i : free) {
-    t.move(focus, i, path);
-    focus = i;
-    const VariableId v = order[i];
-    const std::size_t s = lowest(i, nullptr);
-    x[v] = s;
-    // Fix v = s in its bucket: every other state's entries become zero.
-    Factor& f = t.beta[i];
+  // The candidate x: an optimal assignment consistent with every state decided so far (so in T).
+  // Going through the free variables in declared order, v's answer is at least lb[v] and at most
+  // x[v] (x extends the decided prefix within the tolerance): when they agree it is decided at
+  // once, its evidence deferred. Otherwise the deferred evidence is entered, the tree focused on
+  // v's bucket, v's exact lowest state s read; when s < x[v], x is read again given v = s.
+  t.decode(m, x, num_variables);  // calibrated: every bucket exact
+  std::vector<std::size_t> deferred, sources, bucket_of(num_variables, m);
+  for (std::size_t i = 0; i < m; ++i) bucket_of[order[i]] = i;
+  std::vector<std::vector<double>> mms;
+  std::size_t focus = m, visited = 0;
+  bool calibrated = true;  // no evidence entered yet: every bucket exact, no focus needed
+  auto fix = [&](std::size_t b, VariableId v, std::size_t s) {
+    Factor& f = t.beta[b];
     const std::size_t pos = f.position(v);
     const std::size_t stride = f.strides()[pos];
     const std::size_t k = f.cardinalities()[pos];
     auto vals = f.mutable_values();
     for (std::size_t e = 0; e < vals.size(); ++e)
       if ((e / stride) % k != s) vals[e] = 0.0;
-    t.beta_log[i] += normalise(f);
-    value = t.beta_log[i];  // the max given the states fixed so far: f's largest entry is 1
+    t.beta_log[b] += normalise(f);
+  };
+  for (std::size_t i : free) {
+    const VariableId v = order[i];
+    if (settled[v]) continue;
+    settled[v] = 1;
+    if (x[v] == lb[v]) {
+      deferred.push_back(v);
+      continue;
+    }
+    sources.clear();
+    for (VariableId u : deferred) {
+      fix(bucket_of[u], u, x[u]);
+      sources.push_back(bucket_of[u]);
+    }
+    deferred.clear();
+    if (!calibrated) sources.push_back(focus);
+    t.collect(sources, i);
+    focus = i;
+    calibrated = false;
+    ++visited;
+    const std::size_t s = lowest(i, v, nullptr);
+    fix(i, v, s);
+    if (s != x[v]) t.decode(i, x, num_variables);
+    // The focused bucket is exact given the decided states: raise the lower bounds of the
+    // undecided variables it holds; one state left decides them (as for the forced ones).
+    const Factor& f = t.beta[i];
+    single_max_marginals(f, mms);
+    for (std::size_t d = 0; d < f.arity(); ++d) {
+      const VariableId w = f.variables()[d];
+      if (settled[w]) continue;
+      std::size_t n = 0, first = 0;
+      for (std::size_t st = 0; st < mms[d].size(); ++st)
+        if (mms[d][st] > 0.0 && std::log(mms[d][st]) + t.beta_log[i] >= floor_log && n++ == 0) first = st;
+      if (n == 0) continue;
+      lb[w] = std::max(lb[w], first);
+      if (n == 1) settled[w] = 1;
+    }
   }
-  out.visited = free.size();
+  // ln of the product at x, read off the input tables.
+  double value = pool.log_scale;
+  for (const Factor& f : inputs) {
+    std::size_t index = 0;
+    for (std::size_t d = 0; d < f.arity(); ++d) index += x[f.variables()[d]] * f.strides()[d];
+    const double val = f.values()[index];
+    value = val > 0.0 ? value + std::log(val) : kMinusInf;
+  }
+  out.visited = visited;
   out.log_value = value;
   return out;
 }
