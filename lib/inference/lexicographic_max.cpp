@@ -59,6 +59,38 @@ Factor max_marginal(const Factor& f, const std::vector<VariableId>& keep) {
   return out;
 }
 
+// The maximum of f over its variables outside `sep`'s scope (a subset of f's), written into out
+// (sep's layout, zero-filled by the caller). The fastest dimension runs as an inner loop.
+void max_marginal_into(const Factor& f, const Factor& sep, double* out) {
+  const std::size_t a = f.arity();
+  const auto in = f.values();
+  if (a == 0) {
+    out[0] = std::max(out[0], in[0]);
+    return;
+  }
+  std::vector<std::size_t> ostride(a, 0), count(a, 0);
+  for (std::size_t d = 0, k = 0; d < a; ++d)
+    if (k < sep.arity() && f.variables()[d] == sep.variables()[k]) ostride[d] = sep.strides()[k++];
+  const std::size_t inner = f.cardinalities()[a - 1], os = ostride[a - 1];
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < in.size(); i += inner) {
+    const double* row = in.data() + i;
+    if (os == 0) {
+      double mx = out[j];
+      for (std::size_t c = 0; c < inner; ++c) mx = std::max(mx, row[c]);
+      out[j] = mx;
+    } else {
+      for (std::size_t c = 0; c < inner; ++c) out[j + c * os] = std::max(out[j + c * os], row[c]);
+    }
+    for (std::size_t d = a - 1; d-- > 0;) {
+      j += ostride[d];
+      if (++count[d] < f.cardinalities()[d]) break;
+      j -= ostride[d] * count[d];
+      count[d] = 0;
+    }
+  }
+}
+
 // Every single-variable max-marginal of f at once: out[d][s] for f's d-th variable at state s.
 void single_max_marginals(const Factor& f, std::vector<std::vector<double>>& out) {
   const std::size_t a = f.arity();
@@ -97,19 +129,43 @@ struct Tree {
   std::vector<double> beta_log, mu_log;  // beta_log[m]: the root's scalar belief
   std::vector<std::size_t> parent, depth;
 
+  std::vector<Factor> ratio;  // per separator, storage for the update ratio (allocated on first use)
+  std::vector<double> fresh;   // scratch: a separator's new table
+
+  // The separator i's new table, max-marginal of `from`, into `fresh` (mu[i]'s layout); then
+  // mu[i] takes it and `ratio[i]` becomes new / old (0/0 = 0). Returns the new table's log scale
+  // relative to from's (-inf when all zero). No allocation after the first use.
+  double update(std::size_t i, const Factor& from) {
+    const Factor& sep = mu[i];
+    fresh.assign(sep.size(), 0.0);
+    max_marginal_into(from, sep, fresh.data());
+    double mx = 0.0;
+    for (double v : fresh) mx = std::max(mx, v);
+    if (!(mx > 0.0)) return kMinusInf;
+    if (ratio[i].size() != sep.size()) ratio[i] = sep;
+    auto r = ratio[i].mutable_values();
+    auto old = mu[i].mutable_values();
+    const double inv = 1.0 / mx;
+    for (std::size_t j = 0; j < fresh.size(); ++j) {
+      const double nv = std::isfinite(inv) ? fresh[j] * inv : fresh[j] / mx;
+      r[j] = old[j] > 0.0 ? nv / old[j] : 0.0;
+      old[j] = nv;
+    }
+    return std::log(mx);
+  }
   // Separator i (between i and its parent) takes the message from i up to the parent.
   void send_up(std::size_t i) {
-    Factor nw = max_out(beta[i], order[i]);
-    const double l = normalise(nw) + beta_log[i];
     const std::size_t p = parent[i];
-    if (p == m) {
+    if (p == m) {  // a scalar separator: beta[i]'s largest entry, 1 after normalising
+      const double l = std::log(beta[i].max()) + beta_log[i];
       beta_log[m] += l - mu_log[i];
-    } else {
-      beta[p] *= divide(nw, mu[i]);
-      beta_log[p] += l - mu_log[i];
-      beta_log[p] += normalise(beta[p]);
-      mu[i] = std::move(nw);
+      mu_log[i] = l;
+      return;
     }
+    const double l = update(i, beta[i]) + beta_log[i];
+    beta[p] *= ratio[i];
+    beta_log[p] += l - mu_log[i];
+    beta_log[p] += normalise(beta[p]);
     mu_log[i] = l;
   }
   // Separator i takes the message from the parent down to i.
@@ -120,12 +176,10 @@ struct Tree {
       mu_log[i] = beta_log[m];
       return;
     }
-    Factor nw = max_marginal(beta[p], mu[i].variables());
-    const double l = normalise(nw) + beta_log[p];
-    beta[i] *= divide(nw, mu[i]);
+    const double l = update(i, beta[p]) + beta_log[p];
+    beta[i] *= ratio[i];
     beta_log[i] += l - mu_log[i];
     beta_log[i] += normalise(beta[i]);
-    mu[i] = std::move(nw);
     mu_log[i] = l;
   }
   std::vector<std::vector<std::size_t>> children;  // per node, m (the root) included
@@ -238,6 +292,7 @@ LexicographicMax lexicographic_max(Pool pool, std::span<const VariableId> order,
   t.beta_log.assign(m + 1, 0.0);
   t.mu_log.assign(m, 0.0);
   t.parent.assign(m, m);
+  t.ratio.resize(m);
 
   // Upward pass: bucket elimination by max-product, each bucket's product kept as its table.
   std::vector<Factor>& fs = pool.factors;
