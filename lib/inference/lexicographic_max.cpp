@@ -165,7 +165,6 @@ struct Tree {
     const double l = update(i, beta[i]) + beta_log[i];
     beta[p] *= ratio[i];
     beta_log[p] += l - mu_log[i];
-    beta_log[p] += normalise(beta[p]);
     mu_log[i] = l;
   }
   // Separator i takes the message from the parent down to i.
@@ -179,7 +178,6 @@ struct Tree {
     const double l = update(i, beta[p]) + beta_log[p];
     beta[i] *= ratio[i];
     beta_log[i] += l - mu_log[i];
-    beta_log[i] += normalise(beta[i]);
     mu_log[i] = l;
   }
   std::vector<std::vector<std::size_t>> children;  // per node, m (the root) included
@@ -435,6 +433,7 @@ LexicographicMax lexicographic_max(Pool pool, std::span<const VariableId> order,
   std::vector<std::size_t> deferred, sources, bucket_of(num_variables, m);
   for (std::size_t i = 0; i < m; ++i) bucket_of[order[i]] = i;
   std::vector<std::vector<double>> mms;
+  std::vector<std::size_t> nodes, down;
   std::size_t focus = m, visited = 0;
   bool calibrated = true;  // no evidence entered yet: every bucket exact, no focus needed
   auto fix = [&](std::size_t b, VariableId v, std::size_t s) {
@@ -457,8 +456,16 @@ LexicographicMax lexicographic_max(Pool pool, std::span<const VariableId> order,
     }
     sources.clear();
     for (VariableId u : deferred) {
-      fix(bucket_of[u], u, x[u]);
-      sources.push_back(bucket_of[u]);
+      // Into the bucket holding u nearest v's: the buckets holding u are a subtree containing
+      // u's own, so they are a prefix of the path from there to v's.
+      t.path(bucket_of[u], i, nodes, down);
+      std::size_t b = nodes[0];
+      for (std::size_t nd : nodes) {
+        if (nd == m || !t.beta[nd].contains(u)) break;
+        b = nd;
+      }
+      fix(b, u, x[u]);
+      sources.push_back(b);
     }
     deferred.clear();
     if (!calibrated) sources.push_back(focus);
