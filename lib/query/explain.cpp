@@ -1,9 +1,9 @@
 // Model::mpe and Model::map: most probable explanations behind the query API.
 //
 // MPE: max-product elimination with traceback under the documented tie rule
-// (detail/lexicographic_max.hpp: one pass when the optimum is unique; otherwise the bucket tree is
-// max-calibrated once and the variables with more than one optimal state are fixed in declared
-// order by moving the tree's focus, a few buckets per variable).
+// (detail/lexicographic_max.hpp: one pass when the optimum is unique; otherwise one
+// max-calibration of the bucket tree, and only the tied variables whose current optimum is above
+// their calibrated lower bound cost a collect of the tree towards them).
 //
 // MAP: a constrained elimination order (EliminationOrder::find_staged): the unobserved
 // non-targets are summed out first, then the targets are maximised by the same lexicographic

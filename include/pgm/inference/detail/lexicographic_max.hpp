@@ -5,19 +5,20 @@
 //
 // One max-product pass (bucket elimination, the buckets kept as a clique tree) and a traceback.
 // When no traceback step saw two states within the tolerance, the optimum is unique and that is
-// the answer. Otherwise the tree is max-calibrated once (Hugin: the buckets' tables become
-// max-marginals) and the variables are fixed in id order, each at its lowest state whose
-// max-marginal given the states fixed so far is within the tolerance of the maximum M:
-//  * that is the lexicographic rule exactly: with T the assignments within the tolerance of M, a
-//    prefix extends to a member of T iff the max over its completions is >= M (1 - tolerance),
-//    so the smallest state keeping that true at each position, in order, gives min T;
-//  * a variable whose calibrated max-marginal has one state within the tolerance takes it in every
-//    member of T, so fixing it changes none of the later tests: it is read off, not visited;
-//  * the others are visited in id order by moving the tree's focus: fixing a variable only
-//    multiplies its bucket's table by an indicator, so only the separators on the path from the
-//    previous visit to the next need updating (messages pointing towards the focus stay valid),
-//    the cost of a few buckets rather than a pass.
-// Scales: every table has largest entry 1 with its log kept apart, so nothing underflows.
+// the answer. Otherwise, with M the maximum and T the assignments within the tolerance of it:
+//  * a prefix of states (in id order) extends to a member of T iff the max over its completions is
+//    at least M (1 - tolerance); so fixing each variable in turn at its lowest state keeping that
+//    true gives min T, the documented rule, exactly;
+//  * the tree is max-calibrated once (Hugin): each bucket holds the max-marginal of its variables.
+//    A variable with one state within the tolerance takes it in all of T (decided, nothing to
+//    enter); the others get a lower bound, their lowest such state (conditioning only lowers
+//    max-marginals);
+//  * a candidate x, an optimal assignment consistent with everything decided, bounds each answer
+//    from above. Going through the undecided variables in id order, v is decided at once when
+//    x[v] is its lower bound (its evidence deferred); otherwise the deferred evidence is entered,
+//    the tree collected towards v's bucket (the messages on the paths from where evidence entered),
+//    v's exact lowest state read there and, when below x[v], x read again from the tree.
+// Scales: every table's scale is kept in log space beside it, so nothing underflows.
 #include <pgm/inference/detail/elimination.hpp>
 
 #include <cstddef>
