@@ -76,6 +76,13 @@ EliminationOrder pool_order(const Pool& pool, const std::vector<std::size_t>& ca
 
 template <class S>
 Factor eliminate(Pool& pool_in, const EliminationOrder& order, std::size_t num_variables, EliminationTrace* trace) {
+  eliminate_in_place<S>(pool_in, order.order(), num_variables, trace);
+  return scaled_product(pool_in.factors, pool_in.log_scale);
+}
+
+template <class S>
+void eliminate_in_place(Pool& pool_in, std::span<const VariableId> variables, std::size_t num_variables,
+                        EliminationTrace* trace) {
   std::vector<Factor>& pool = pool_in.factors;
   double& log_scale = pool_in.log_scale;
   // Bucket elimination with factors indexed by variable; removed factors are tombstoned.
@@ -85,7 +92,7 @@ Factor eliminate(Pool& pool_in, const EliminationOrder& order, std::size_t num_v
     for (VariableId v : pool[i].variables()) by_var[v].push_back(i);
 
   std::vector<Factor> bucket;
-  for (VariableId v : order.order()) {
+  for (VariableId v : variables) {
     bucket.clear();
     for (std::size_t i : by_var[v])
       if (alive[i]) {
@@ -113,12 +120,13 @@ Factor eliminate(Pool& pool_in, const EliminationOrder& order, std::size_t num_v
   std::vector<Factor> rest;
   for (std::size_t i = 0; i < pool.size(); ++i)
     if (alive[i]) rest.push_back(std::move(pool[i]));
-  pool.clear();
-  return scaled_product(rest, log_scale);
+  pool = std::move(rest);
 }
 
 template Factor eliminate<SumProduct>(Pool&, const EliminationOrder&, std::size_t, EliminationTrace*);
 template Factor eliminate<MaxProduct>(Pool&, const EliminationOrder&, std::size_t, EliminationTrace*);
+template void eliminate_in_place<SumProduct>(Pool&, std::span<const VariableId>, std::size_t, EliminationTrace*);
+template void eliminate_in_place<MaxProduct>(Pool&, std::span<const VariableId>, std::size_t, EliminationTrace*);
 
 void argmax_traceback(const EliminationTrace& trace, std::vector<std::size_t>& assignment) {
   std::vector<std::size_t> states;

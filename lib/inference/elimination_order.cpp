@@ -208,19 +208,28 @@ class Greedy {
   }
 
   Tally run(std::span<const VariableId> eliminate) {
+    Tally t;
+    run(eliminate, t);
+    return t;
+  }
+
+  // Eliminates `eliminate` (greedily among themselves) from the graph as the earlier runs left it,
+  // appending to t: a later run sees their fill-in, so runs in sequence give a constrained order.
+  void run(std::span<const VariableId> eliminate, Tally& t) {
     const std::size_t n = g_.size();
     for (VariableId v : eliminate) {
       if (v >= n) throw QueryError("variable id " + std::to_string(v) + " out of range in elimination");
+      if (g_.gone[v]) throw QueryError("variable id " + std::to_string(v) + " is eliminated twice");
       candidate_[v] = 1;
     }
+    heap_.clear();
     heap_.reserve(2 * eliminate.size());
     for (VariableId v = 0; v < n; ++v)
-      if (candidate_[v]) push(v, false);
+      if (candidate_[v] && !g_.gone[v]) push(v, false);
     std::make_heap(heap_.begin(), heap_.end(), Later{});
-    Tally t;
-    t.sizes.reserve(eliminate.size());
-    t.order.reserve(eliminate.size());
-    t.cliques.reserve(eliminate.size());
+    t.sizes.reserve(t.sizes.size() + eliminate.size());
+    t.order.reserve(t.order.size() + eliminate.size());
+    t.cliques.reserve(t.cliques.size() + eliminate.size());
     while (!heap_.empty()) {
       std::pop_heap(heap_.begin(), heap_.end(), Later{});
       const Entry e = heap_.back();
@@ -228,7 +237,6 @@ class Greedy {
       if (g_.gone[e.v] || e.ver != ver_[e.v]) continue;
       step(e.v, t);
     }
-    return t;
   }
 
  private:
@@ -429,6 +437,35 @@ EliminationOrder EliminationOrder::improve_with_restarts(EliminationOrder start,
     }
   }
   return best;
+}
+
+EliminationOrder EliminationOrder::find_staged(std::span<const std::vector<VariableId>> scopes,
+                                               std::span<const std::size_t> cardinalities,
+                                               std::span<const std::vector<VariableId>> stages,
+                                               EliminationHeuristic heuristic) {
+  if (heuristic == EliminationHeuristic::automatic) {
+    EliminationOrder best;
+    bool first = true;
+    for (auto h : {EliminationHeuristic::min_fill, EliminationHeuristic::weighted_min_fill,
+                   EliminationHeuristic::min_degree}) {
+      EliminationOrder o = find_staged(scopes, cardinalities, stages, h);
+      if (first || o.total_cost_ < best.total_cost_) best = std::move(o);
+      first = false;
+    }
+    return best;
+  }
+  Greedy greedy(scopes, cardinalities, heuristic, 0);
+  Tally t;
+  for (const auto& stage : stages) greedy.run(stage, t);
+  EliminationOrder r;
+  r.heuristic_ = heuristic;
+  r.tree_cost_ = t.tree_cost(cardinalities.size());
+  r.order_ = std::move(t.order);
+  r.cliques_ = std::move(t.cliques);
+  r.width_ = t.width;
+  r.max_clique_ = t.max_clique;
+  r.total_cost_ = t.total;
+  return r;
 }
 
 EliminationOrder EliminationOrder::find(std::span<const std::vector<VariableId>> scopes,

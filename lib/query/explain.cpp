@@ -1,19 +1,20 @@
 // Model::mpe and Model::map: most probable explanations behind the query API.
 //
-// MPE: max-product elimination with traceback (detail/elimination.hpp). The traceback reports
-// whether any bucket had two states within kTieTolerance of its maximum; when none had, the
-// optimum is unique (each traceback step had one optimal state given the later ones) and the
-// assignment is the answer. Otherwise the documented rule (lowest state index in declared
-// variable order) is enforced by fixing variables one at a time in declared order, each at its
-// lowest state that still attains the maximum (its max-marginal given the states fixed so far, one
-// pass with it eliminated last; none for a variable already at state 0), re-reading the rest by
-// traceback when that state is lower, until a traceback sees no tie. Cost: up to two passes per
-// variable after the first tie (munin, 1041 variables with many deterministic tables: 1.3 s).
+// MPE: max-product elimination with traceback under the documented tie rule
+// (detail/lexicographic_max.hpp: one pass when the optimum is unique; otherwise one
+// max-calibration of the bucket tree, and only the tied variables whose current optimum is above
+// their calibrated lower bound cost a collect of the tree towards them).
 //
-// MAP: the joint posterior of the targets by variable elimination (the non-targets summed out
-// first, its memory refusal included), then the maximum over that table.
+// MAP: a constrained elimination order (EliminationOrder::find_staged): the unobserved
+// non-targets are summed out first, then the targets are maximised by the same lexicographic
+// max-product, so no table over all the targets is ever formed; refused (LimitError) when the
+// largest table of that order is over the memory limit. Bayesian networks drop the barren CPTs
+// (given targets and evidence) first.
 #include <pgm/core/error.hpp>
+#include <pgm/core/size.hpp>
 #include <pgm/inference/detail/elimination.hpp>
+#include <pgm/inference/detail/lexicographic_max.hpp>
+#include <pgm/query/engine.hpp>
 #include <pgm/query/model.hpp>
 
 #include <algorithm>
@@ -70,65 +71,38 @@ EliminationOrder checked_order(const VariableSet& vars, const detail::Pool& pool
   return order;
 }
 
-// The lowest state of v whose max-marginal under `evidence` (v kept to the end, everything else
-// maximised out) is within kTieTolerance of exp(log_max).
-std::size_t lowest_optimal_state(const VariableSet& vars, const std::vector<Factor>& factors,
-                                 const ::pgm::Evidence& evidence, VariableId v, double log_max,
-                                 std::size_t max_memory_bytes) {
-  detail::Pool pool = detail::reduced_pool(factors, everything(vars, factors), evidence);
-  const VariableId keep[] = {v};
-  const EliminationOrder order = checked_order(vars, pool, keep, max_memory_bytes);
-  const Factor rest = detail::eliminate<detail::MaxProduct>(pool, order, vars.size());
-  if (rest.arity() != 1) return 0;  // v in no factor: every state is optimal
-  const double floor = log_max + std::log1p(-kTieTolerance);
-  for (std::size_t s = 0; s < rest.size(); ++s) {
-    const double x = rest.values()[s];
-    if (x > 0.0 && std::log(x) + pool.log_scale >= floor) return s;
-  }
-  return vars[v].cardinality();  // none (cannot happen: the maximum is attained)
+// Bytes given as their log2, in MiB or GiB (or as a power of two when beyond any machine).
+std::string log2_bytes_text(double log2_bytes) {
+  std::ostringstream os;
+  os.precision(3);
+  if (log2_bytes < 30) os << std::exp2(log2_bytes - 20) << " MiB";
+  else if (log2_bytes < 70) os << std::exp2(log2_bytes - 30) << " GiB";
+  else os << "2^" << std::llround(log2_bytes) << " bytes";
+  return os.str();
 }
 
-struct Traced {
-  std::vector<std::size_t> assignment;
-  double log_value = kMinusInf;
-  bool tied = false;
-};
-
-// One max-product pass under `evidence` (sorted by id); the traceback picks, in each bucket, the
-// lowest state within kTieTolerance of the bucket's maximum and notes whether another was too.
-Traced max_product(const VariableSet& vars, const std::vector<Factor>& factors, const ::pgm::Evidence& evidence,
-                   std::size_t max_memory_bytes) {
-  detail::Pool pool = detail::reduced_pool(factors, everything(vars, factors), evidence);
-  const EliminationOrder order = checked_order(vars, pool, {}, max_memory_bytes);
-  detail::EliminationTrace trace;
-  const Factor rest = detail::eliminate<detail::MaxProduct>(pool, order, vars.size(), &trace);
-  Traced out;
-  out.assignment.assign(vars.size(), 0);  // a variable in no factor: every state is optimal, take 0
-  for (const auto& [v, s] : evidence) out.assignment[v] = s;
-  const double m = rest.max();
-  if (!(m > 0.0)) return out;
-  out.log_value = std::log(m) + pool.log_scale;
-  for (std::size_t i = trace.variables.size(); i-- > 0;) {
-    const VariableId v = trace.variables[i];
-    const Factor& f = trace.products[i];
-    std::size_t base = 0;
-    for (std::size_t d = 0; d < f.arity(); ++d)
-      if (f.variables()[d] != v) base += out.assignment[f.variables()[d]] * f.strides()[d];
-    const std::size_t pos = f.position(v);
-    const std::size_t stride = f.strides()[pos];
-    const std::size_t k = f.cardinalities()[pos];
-    double best = 0.0;
-    for (std::size_t s = 0; s < k; ++s) best = std::max(best, f.values()[base + s * stride]);
-    const double floor = best * (1.0 - kTieTolerance);
-    std::size_t chosen = k;
-    for (std::size_t s = 0; s < k; ++s) {
-      if (f.values()[base + s * stride] < floor) continue;
-      if (chosen == k) chosen = s;
-      else out.tied = true;
+// MAP's constrained order refused when its largest table (an elimination clique) is over the limit.
+// Sizes in log2, so the figure is right even when the product overflows.
+void check_map_order(const VariableSet& vars, const EliminationOrder& order, std::size_t max_memory_bytes) {
+  double worst = 0;
+  const std::vector<VariableId>* widest = nullptr;
+  for (const auto& c : order.cliques()) {
+    double l = 0;
+    for (VariableId v : c) l += std::log2(static_cast<double>(vars[v].cardinality()));
+    if (l > worst) {
+      worst = l;
+      widest = &c;
     }
-    out.assignment[v] = chosen == k ? 0 : chosen;
   }
-  return out;
+  const double limit = static_cast<double>(max_memory_bytes);
+  if (widest == nullptr || worst + 3 <= std::log2(limit)) return;  // 8-byte entries
+  std::vector<std::size_t> cards;
+  for (VariableId v : *widest) cards.push_back(vars[v].cardinality());
+  throw LimitError("MAP needs a table of " + describe_table_size(cards) + " entries (" + log2_bytes_text(worst + 3) +
+                   ") for an elimination clique (" + std::to_string(widest->size()) +
+                   " variables; the other variables are summed out before the targets are maximised), over the "
+                   "memory limit of " +
+                   log2_bytes_text(std::log2(limit)));
 }
 
 // ln of the product of the factors at a full assignment (−inf when one of them is zero).
@@ -144,12 +118,6 @@ double log_weight(const std::vector<Factor>& factors, const std::vector<std::siz
   return l;
 }
 
-::pgm::Evidence with(const ::pgm::Evidence& e, VariableId v, std::size_t s) {
-  ::pgm::Evidence out = e;
-  out.insert(v, s);
-  return out;
-}
-
 }  // namespace
 
 Explanation Model::mpe(const Evidence& evidence_in, const EngineOptions& options) const {
@@ -157,38 +125,19 @@ Explanation Model::mpe(const Evidence& evidence_in, const EngineOptions& options
   const Evidence evidence = evidence_in.for_model(*this);
   const VariableSet& vars = variable_set();
   const std::vector<Factor>& factors = factors_of(*this);
-  Traced best = max_product(vars, factors, evidence.hard(), options.max_memory_bytes);
+  detail::Pool pool = detail::reduced_pool(factors, everything(vars, factors), evidence.hard());
+  const EliminationOrder order = checked_order(vars, pool, {}, options.max_memory_bytes);
+  std::vector<std::size_t> x(vars.size(), 0);  // a variable in no factor: every state is optimal, take 0
+  for (const auto& [v, s] : evidence.hard()) x[v] = s;
+  const detail::LexicographicMax best =
+      detail::lexicographic_max(std::move(pool), order.order(), vars.size(), kTieTolerance, x);
   if (best.log_value == kMinusInf) zero_evidence(*this, evidence);
-
-  if (best.tied) {
-    std::vector<bool> observed(vars.size(), false);
-    for (const auto& [v, s] : evidence.hard()) observed[v] = true;
-    ::pgm::Evidence fixed = evidence.hard();
-    for (VariableId v = 0; v < vars.size() && best.tied; ++v) {
-      if (observed[v]) continue;
-      // State 0 is the lowest there is; otherwise one pass finds v's lowest optimal state.
-      const std::size_t s = best.assignment[v] == 0 ? 0
-                                                    : lowest_optimal_state(vars, factors, fixed, v, best.log_value,
-                                                                           options.max_memory_bytes);
-      if (s < best.assignment[v]) {  // a lower optimum: read back the rest of it under the new prefix
-        ::pgm::Evidence trial = with(fixed, v, s);
-        Traced t = max_product(vars, factors, trial, options.max_memory_bytes);
-        if (t.log_value != kMinusInf) {
-          fixed = std::move(trial);
-          t.log_value = std::max(t.log_value, best.log_value);
-          best = std::move(t);
-          continue;
-        }
-      }
-      fixed = with(fixed, v, best.assignment[v]);
-    }
-  }
 
   Explanation out;
   out.assignment.reserve(vars.size());
-  for (VariableId v = 0; v < vars.size(); ++v) out.assignment.emplace_back(vars[v].name, vars[v].states[best.assignment[v]]);
+  for (VariableId v = 0; v < vars.size(); ++v) out.assignment.emplace_back(vars[v].name, vars[v].states[x[v]]);
   // The assignment's own weight, read off the tables (not the elimination's rounding).
-  double l = log_weight(factors, best.assignment);
+  double l = log_weight(factors, x);
   if (markov_network() != nullptr) l -= log_probability_of_evidence(Evidence{}, "ve");
   out.log_probability = l;
   out.probability = std::exp(l);
@@ -200,50 +149,73 @@ Explanation Model::map(std::vector<std::string> targets, const Evidence& evidenc
                        const EngineOptions& options) const {
   require_discrete(*this, "a maximum a posteriori assignment");
   if (targets.empty()) throw QueryError("a MAP query needs at least one target variable");
+  const std::vector<VariableId> ids = target_ids(*this, targets);  // unknown or repeated: QueryError
   const Evidence evidence = evidence_in.for_model(*this);
-  Query q;
-  q.targets = targets;
-  q.shape = Query::Shape::joint;
-  q.evidence = evidence;
-  q.method = "ve";
-  const Result r = answer(q, options);  // ZeroProbabilityEvidence / LimitError as any joint query
-  const std::size_t k = r.variables.size();
-  std::vector<VariableId> ids(k);
-  for (std::size_t i = 0; i < k; ++i) ids[i] = id(r.variables[i]);
-  // Positions of the targets in declared order: the tie-break compares states in that order.
-  std::vector<std::size_t> declared(k);
-  for (std::size_t i = 0; i < k; ++i) declared[i] = i;
-  std::sort(declared.begin(), declared.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+  const VariableSet& vars = variable_set();
+  const std::size_t n = vars.size();
+  const std::vector<Factor>& factors = factors_of(*this);
+  const ::pgm::Evidence& hard = evidence.hard();
+  const bool markov = markov_network() != nullptr;
 
-  double best = 0.0;
-  for (double p : r.joint) best = std::max(best, p);
-  if (!(best > 0.0)) zero_evidence(*this, evidence);
-  const double floor = best * (1.0 - kTieTolerance);
-  std::vector<std::size_t> x(k, 0), chosen;
-  std::size_t chosen_index = 0;
-  auto earlier = [&](const std::vector<std::size_t>& a, const std::vector<std::size_t>& b) {
-    for (std::size_t i : declared)
-      if (a[i] != b[i]) return a[i] < b[i];
-    return false;
-  };
-  for (std::size_t index = 0; index < r.joint.size(); ++index) {
-    if (r.joint[index] >= floor && (chosen.empty() || earlier(x, chosen))) {
-      chosen = x;
-      chosen_index = index;
-    }
-    for (std::size_t d = k; d-- > 0;) {  // row-major, last target fastest
-      if (++x[d] < r.joint_shape[d]) break;
-      x[d] = 0;
-    }
+  std::vector<std::size_t> x(n, 0);  // a target in no factor: every state is optimal, take 0
+  std::vector<bool> observed(n, false), is_target(n, false);
+  for (const auto& [v, s] : hard) {
+    observed[v] = true;
+    x[v] = s;
   }
+  std::vector<VariableId> free_targets;
+  for (VariableId t : ids) {
+    is_target[t] = true;
+    if (!observed[t]) free_targets.push_back(t);
+  }
+  // A Bayesian network's CPTs that are barren given the targets and the evidence sum to one.
+  const Relevance relevant = markov ? everything(vars, factors)
+                                    : relevance(*bayesian_network(), free_targets, observed_ids(hard),
+                                                RelevanceRule::barren);
+  detail::Pool pool = detail::reduced_pool(factors, relevant, hard);
 
-  double log_pe = r.log_probability_of_evidence;  // a Markov network: ln Z(e), normalised below
-  if (markov_network() != nullptr) log_pe -= log_probability_of_evidence(Evidence{}, "ve");
+  // Stages: the unobserved non-targets, then the targets. A Markov network's unobserved variable in
+  // no factor multiplies every sum over it by its number of states.
+  std::vector<bool> in_scope(n, false);
+  std::vector<std::vector<VariableId>> scopes;
+  scopes.reserve(pool.factors.size());
+  for (const Factor& f : pool.factors) {
+    scopes.push_back(f.variables());
+    for (VariableId v : f.variables()) in_scope[v] = true;
+  }
+  std::vector<VariableId> stages[2];
+  double log_free_others = 0.0, log_free_targets = 0.0;
+  for (VariableId v = 0; v < n; ++v) {
+    if (observed[v]) continue;
+    if (in_scope[v]) stages[is_target[v] ? 1 : 0].push_back(v);
+    else if (markov) (is_target[v] ? log_free_targets : log_free_others) += std::log(static_cast<double>(vars[v].cardinality()));
+  }
+  const EliminationOrder order = EliminationOrder::find_staged(scopes, vars.cardinalities(), stages);
+  check_map_order(vars, order, options.max_memory_bytes);
+  const std::span<const VariableId> all = order.order();
+  detail::eliminate_in_place<detail::SumProduct>(pool, all.first(stages[0].size()), n);
+  const std::span<const VariableId> maximised = all.subspan(stages[0].size());
+
+  // ln of P(e) in the same units (ln Z(e) for a Markov network): the targets summed out of a copy.
+  // A Bayesian network without evidence has P(e) = 1 by definition.
+  const bool certain = !markov && hard.empty();
+  double log_sum = 0.0;
+  if (!certain) {
+    detail::Pool rest = pool;
+    detail::eliminate_in_place<detail::SumProduct>(rest, maximised, n);
+    const Factor total = detail::scaled_product(rest.factors, rest.log_scale);
+    const double t = total.max();
+    log_sum = t > 0.0 ? std::log(t) + rest.log_scale + log_free_others + log_free_targets : kMinusInf;
+  }
+  const detail::LexicographicMax best =
+      detail::lexicographic_max(std::move(pool), maximised, n, kTieTolerance, x);
+  if (best.log_value == kMinusInf || log_sum == kMinusInf) zero_evidence(*this, evidence);
+  const double log_value = best.log_value + log_free_others;  // ln P(x, e); times Z for a Markov network
+
   Explanation out;
-  for (std::size_t i = 0; i < k; ++i) out.assignment.emplace_back(r.variables[i], r.states[i][chosen[i]]);
-  const double posterior = r.joint[chosen_index];
-  out.posterior_probability = posterior;
-  out.log_probability = std::log(posterior) + log_pe;
+  for (std::size_t i = 0; i < ids.size(); ++i) out.assignment.emplace_back(vars[ids[i]].name, vars[ids[i]].states[x[ids[i]]]);
+  out.posterior_probability = std::exp(log_value - log_sum);
+  out.log_probability = markov ? log_value - log_probability_of_evidence(Evidence{}, "ve") : log_value;
   out.probability = std::exp(out.log_probability);
   out.evidence = evidence.as_given();
   return out;

@@ -128,7 +128,9 @@ TEST(ExplainCli, MaxMemoryBoundsEveryTable) {
   EXPECT_EQ(run_pgm({"map", s, "Rain", "--max-memory", "lots"}).exit_code, 2);
 }
 
-TEST(ExplainCli, MapOverTooManyTargetsIsRefused) {
+// MAP over every variable is the MPE: no sum comes before a max, so 37 targets whose joint
+// (over 10^11 entries) could never be formed are answered by the constrained order.
+TEST(ExplainCli, MapOverEveryAlarmVariableIsItsMpe) {
   const std::string alarm = std::string(PGM_SHARED_DIR) + "/networks/bif/alarm.bif";
   if (std::FILE* f = std::fopen(alarm.c_str(), "r")) std::fclose(f);
   else GTEST_SKIP() << "no " << alarm;
@@ -139,9 +141,44 @@ TEST(ExplainCli, MapOverTooManyTargetsIsRefused) {
                         "INTUBATION", "PRESS", "DISCONNECT", "MINVOLSET", "VENTMACH", "VENTTUBE", "VENTLUNG",
                         "VENTALV", "ARTCO2", "CATECHOL", "HR", "CO", "BP"})
     args.emplace_back(v);
+  args.emplace_back("--json");
+  const Json map = json_of(run_pgm(args));
+  const Json mpe = json_of(run_pgm({"mpe", alarm, "--json"}));
+  ASSERT_TRUE(map.contains("assignment") && mpe.contains("assignment"));
+  for (const auto& [name, state] : mpe["assignment"].items()) EXPECT_EQ(map["assignment"][name], state) << name;
+  EXPECT_NEAR(map["log_probability"].get<double>(), mpe["log_probability"].get<double>(), 1e-12);
+}
+
+// Y -> X0..X39 (binary): summing Y out before the Xs are maximised needs a table over all 41
+// variables, 2^41 = 2199023255552 entries = 16 TiB, beyond any memory limit: exit 5 with the figure.
+TEST(ExplainCli, MapWhoseConstrainedOrderDoesNotFitIsRefused) {
+  const std::string path = ::testing::TempDir() + "/explain_cli_star.bif";
+  std::vector<std::string> args{"map", path};
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("network star {}\nvariable Y { type discrete [ 2 ] { y0, y1 }; }\n", f);
+    for (int i = 0; i < 40; ++i) std::fprintf(f, "variable X%d { type discrete [ 2 ] { a, b }; }\n", i);
+    std::fputs("probability ( Y ) { table 0.5, 0.5; }\n", f);
+    for (int i = 0; i < 40; ++i) {
+      std::fprintf(f, "probability ( X%d | Y ) { (y0) 0.9, 0.1; (y1) 0.2, 0.8; }\n", i);
+      args.push_back("X" + std::to_string(i));
+    }
+    std::fclose(f);
+  }
   const CliRun r = run_pgm(args);
   EXPECT_EQ(r.exit_code, 5) << r.err;
-  EXPECT_NE(r.err.find("GiB"), std::string::npos) << r.err;  // the figure
+  EXPECT_NE(r.err.find("2199023255552 entries"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("GiB"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--max-memory"), std::string::npos) << r.err;
+  // With Y a target as well there is nothing to sum: answered, all at their likelier states.
+  args.emplace_back("Y");
+  args.emplace_back("--json");
+  const Json j = json_of(run_pgm(args));
+  EXPECT_EQ(j["assignment"]["Y"], "y0");
+  EXPECT_EQ(j["assignment"]["X7"], "a");
+  EXPECT_NEAR(j["log_probability"].get<double>(), std::log(0.5) + 40 * std::log(0.9), 1e-12);
+  std::remove(path.c_str());
 }
 
 }  // namespace

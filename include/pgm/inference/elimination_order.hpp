@@ -64,6 +64,15 @@ class EliminationOrder {
                                                               std::span<const VariableId> eliminate,
                                                               const RestartBudget& budget = {}, std::uint64_t seed = 1);
 
+  // A constrained order: every variable of stages[0] (greedily ordered among themselves), then every
+  // variable of stages[1] on the graph the first stage left (its fill-in included), and so on. MAP
+  // needs one: the non-targets are summed out before any target is maximised, since max and sum do
+  // not commute. The stages are disjoint subsets of the variables in `scopes`; the rest stay.
+  [[nodiscard]] static EliminationOrder find_staged(std::span<const std::vector<VariableId>> scopes,
+                                                    std::span<const std::size_t> cardinalities,
+                                                    std::span<const std::vector<VariableId>> stages,
+                                                    EliminationHeuristic heuristic = EliminationHeuristic::automatic);
+
   // Evaluates a given order on the same inputs (for user-supplied orders and tests).
   [[nodiscard]] static EliminationOrder evaluate(std::span<const std::vector<VariableId>> scopes,
                                                  std::span<const std::size_t> cardinalities,

@@ -415,5 +415,51 @@ TEST(EliminationOrder, RestartsNeverWorsenAndStopWithinTheirBudget) {
   }
 }
 
+// Constrained orders (MAP): every variable of the first stage before any of the second, and the
+// figures those of the order evaluated on its own (fill-in of the first stage seen by the second).
+TEST(EliminationOrderStaged, FirstStageFirstAndFiguresMatchEvaluate) {
+  std::mt19937_64 rng(41);
+  for (int trial = 0; trial < 40; ++trial) {
+    const std::size_t n = 6 + rng() % 10;
+    Scopes scopes;
+    for (std::size_t f = 0; f < n + rng() % n; ++f) {
+      std::set<VariableId> s;
+      for (std::size_t k = 0; k < 1 + rng() % 3; ++k) s.insert(static_cast<VariableId>(rng() % n));
+      scopes.emplace_back(s.begin(), s.end());
+    }
+    std::vector<std::size_t> cards(n);
+    for (auto& c : cards) c = 2 + rng() % 3;
+    std::vector<Ids> stages(2);
+    std::set<VariableId> seen;
+    for (const auto& sc : scopes) seen.insert(sc.begin(), sc.end());
+    for (VariableId v : seen) stages[rng() % 2].push_back(v);
+    for (EliminationHeuristic h : kAll) {
+      const auto o = EliminationOrder::find_staged(scopes, cards, stages, h);
+      ASSERT_EQ(o.order().size(), seen.size());
+      for (std::size_t i = 0; i < o.order().size(); ++i) {
+        const bool first = std::find(stages[0].begin(), stages[0].end(), o.order()[i]) != stages[0].end();
+        EXPECT_EQ(first, i < stages[0].size()) << "position " << i;
+      }
+      const auto e = EliminationOrder::evaluate(scopes, cards, o.order());
+      EXPECT_EQ(e.cliques(), o.cliques());
+      EXPECT_EQ(e.max_clique_size(), o.max_clique_size());
+      EXPECT_EQ(e.induced_width(), o.induced_width());
+    }
+  }
+}
+
+// A star: the hub summed out first joins all its leaves (width = leaves); free, it goes last.
+TEST(EliminationOrderStaged, StarHubFirstJoinsTheLeaves) {
+  Scopes scopes;
+  for (VariableId leaf = 1; leaf <= 6; ++leaf) scopes.push_back({0, leaf});
+  const std::vector<std::size_t> cards(7, 2);
+  const std::vector<Ids> stages{{0}, {1, 2, 3, 4, 5, 6}};
+  const auto o = EliminationOrder::find_staged(scopes, cards, stages);
+  EXPECT_EQ(o.order().front(), 0u);
+  EXPECT_EQ(o.induced_width(), 6u);
+  EXPECT_EQ(o.max_clique_size(), 128.0);
+  EXPECT_EQ(EliminationOrder::find(scopes, cards, all_ids(7)).induced_width(), 1u);
+}
+
 }  // namespace
 }  // namespace pgm

@@ -63,6 +63,17 @@ template <class S>
 extern template Factor eliminate<SumProduct>(Pool&, const EliminationOrder&, std::size_t, EliminationTrace*);
 extern template Factor eliminate<MaxProduct>(Pool&, const EliminationOrder&, std::size_t, EliminationTrace*);
 
+// The same elimination of `variables` (in that order) leaving what is not eliminated in the pool, as
+// factors, instead of multiplying it into one table: a first stage whose output a second stage (in
+// another semiring) goes on from. MAP sums the non-targets out so, then maximises the targets.
+template <class S>
+void eliminate_in_place(Pool& pool, std::span<const VariableId> variables, std::size_t num_variables,
+                        EliminationTrace* trace = nullptr);
+extern template void eliminate_in_place<SumProduct>(Pool&, std::span<const VariableId>, std::size_t,
+                                                    EliminationTrace*);
+extern template void eliminate_in_place<MaxProduct>(Pool&, std::span<const VariableId>, std::size_t,
+                                                    EliminationTrace*);
+
 // Max-product readout: walks the trace backwards, giving each eliminated variable the state that
 // maximises its bucket's product given the states already chosen. `assignment` holds a state per
 // variable id; kept and observed variables must be set in it already.
