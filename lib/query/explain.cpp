@@ -32,7 +32,7 @@ constexpr double kMinusInf = -std::numeric_limits<double>::infinity();
 std::string model_text(const Model& m) { return m.name().empty() ? std::string("the model") : "model '" + m.name() + "'"; }
 
 [[noreturn]] void zero_evidence(const Model& m, const Evidence& e) {
-  if (e.empty())
+  if (e.empty() && !e.has_soft())
     throw ZeroProbabilityEvidence("every configuration of " + model_text(m) +
                                   " has weight zero (its partition function is 0), so no explanation exists");
   throw ZeroProbabilityEvidence("the evidence " + e.text() + " has probability zero under " + model_text(m) +
@@ -48,6 +48,14 @@ void require_discrete(const Model& m, const char* what) {
 const std::vector<Factor>& factors_of(const Model& m) {
   if (const auto* bn = m.bayesian_network()) return bn->cpts();
   return m.markov_network()->factors();
+}
+
+// The model's factors and, with soft evidence, its likelihoods as unary factors after them: what
+// max-product maximises is then P(x, e_hard) Π λ(x).
+std::vector<Factor> factors_with_soft(const Model& m, const Evidence& e) {
+  std::vector<Factor> out = factors_of(m);
+  out.insert(out.end(), e.soft_factors().begin(), e.soft_factors().end());
+  return out;
 }
 
 std::string bytes_text(double bytes) {
@@ -156,7 +164,9 @@ Explanation Model::mpe(const Evidence& evidence_in, const EngineOptions& options
   require_discrete(*this, "a most probable explanation");
   const Evidence evidence = evidence_in.for_model(*this);
   const VariableSet& vars = variable_set();
-  const std::vector<Factor>& factors = factors_of(*this);
+  // Soft evidence: its likelihoods join the factors (a copy of the tables' handles only then).
+  const std::vector<Factor> with_soft = evidence.has_soft() ? factors_with_soft(*this, evidence) : std::vector<Factor>{};
+  const std::vector<Factor>& factors = evidence.has_soft() ? with_soft : factors_of(*this);
   Traced best = max_product(vars, factors, evidence.hard(), options.max_memory_bytes);
   if (best.log_value == kMinusInf) zero_evidence(*this, evidence);
 
