@@ -297,18 +297,19 @@ class AutoEngine final : public Engine {
 // An engine that does not use soft evidence, refusing queries that carry it (the one check).
 class RefusesSoftEvidence final : public Engine {
  public:
-  RefusesSoftEvidence(std::unique_ptr<Engine> engine, std::string takers)
-      : engine_(std::move(engine)), takers_(std::move(takers)) {}
+  RefusesSoftEvidence(std::unique_ptr<Engine> engine, std::string name, std::string takers)
+      : engine_(std::move(engine)), name_(std::move(name)), takers_(std::move(takers)) {}
   [[nodiscard]] std::string_view name() const override { return engine_->name(); }
   [[nodiscard]] Result answer(const Query& query) const override {
     if (query.evidence.has_soft())
-      throw QueryError("method '" + std::string(engine_->name()) +
+      throw QueryError("method '" + name_ +
                        "' does not take soft evidence; the methods that do are: " + takers_);
     return engine_->answer(query);
   }
 
  private:
   std::unique_ptr<Engine> engine_;
+  std::string name_;  // as registered
   std::string takers_;
 };
 
@@ -372,7 +373,7 @@ std::unique_ptr<Engine> make_engine(const Model& model, std::string_view method,
     throw QueryError("method '" + found.name + "' answers " + kinds_text(found.kinds) + " models, not a " +
                      std::string(to_string(model.kind())) + " model; use 'auto'");
   std::unique_ptr<Engine> engine = found.make(model, options);
-  if (!found.soft_evidence) return std::make_unique<RefusesSoftEvidence>(std::move(engine), join_names(takers));
+  if (!found.soft_evidence) return std::make_unique<RefusesSoftEvidence>(std::move(engine), found.name, join_names(takers));
   return engine;
 }
 

@@ -386,7 +386,6 @@ Evidence jeffrey_evidence(const Model& model, const Evidence& evidence_in,
   constexpr int kSweeps = 1000;
   constexpr double kTolerance = 1e-12;
   double gap = 0;
-  double log_pe = 0;
   for (int sweep = 0; sweep <= kSweeps; ++sweep) {
     gap = 0;
     for (std::size_t i = 0; i < targets.size(); ++i) {
@@ -395,7 +394,6 @@ Evidence jeffrey_evidence(const Model& model, const Evidence& evidence_in,
       query.evidence = base.with_soft(model, lambda);
       query.method = "ve";
       const Result r = model.answer(query, options);  // ZeroProbabilityEvidence for impossible evidence
-      log_pe = r.log_probability_of_evidence;
       const std::vector<double>& p = r.marginals.front();
       const std::vector<double>& q = targets[i].second;
       const VariableInfo& info = model.variables()[ids[i]];
@@ -426,7 +424,6 @@ Evidence jeffrey_evidence(const Model& model, const Evidence& evidence_in,
   Evidence out = base.with_soft(model, lambda);
   const double log_now = model.log_probability_of_evidence(out, "ve");
   for (double& x : lambda.front().second) x *= std::exp(log_base - log_now);
-  (void)log_pe;
   return base.with_soft(model, lambda);
 }
 
