@@ -274,7 +274,7 @@ SoftAssignments parse_soft(std::span<const std::string> texts, std::string_view 
   return out;
 }
 
-Evidence Evidence::with_soft(const Model& model, std::span<const std::pair<std::string, std::vector<double>>> soft) const {
+Evidence Evidence::with_soft(const Model& model, const SoftAssignments& soft) const {
   if (!model.discrete())
     throw QueryError("soft evidence needs a discrete model (Bayesian or Markov network); this is a " +
                      std::string(to_string(model.kind())) + " model");
@@ -347,7 +347,7 @@ Evidence Evidence::for_model(const Model& model) const {
 namespace pgm::query {
 
 Evidence jeffrey_evidence(const Model& model, const Evidence& evidence_in,
-                          std::span<const std::pair<std::string, std::vector<double>>> targets,
+                          const JeffreyTargets& targets,
                           std::size_t max_memory_bytes) {
   if (!model.discrete())
     throw QueryError("Jeffrey's rule needs a discrete model (Bayesian or Markov network); this is a " +

@@ -119,7 +119,7 @@ def test_equal_to_the_command_line(asia):
     assert r.log_probability_of_evidence == out["log_probability_of_evidence"]
 
     out = cli_json("query", path, "lung", "bronc", "--jeffrey", "either=0.3,0.7", "--soft", "dysp=0.8,0.2")
-    got = asia.query(["lung", "bronc"], soft_evidence={"dysp": [0.8, 0.2]}, jeffrey={"either": [0.3, 0.7]})
+    got = asia.query(["lung", "bronc"], method="ve", soft_evidence={"dysp": [0.8, 0.2]}, jeffrey={"either": [0.3, 0.7]})
     assert got == out["marginals"]
     assert out["jeffrey"] == {"either": [0.3, 0.7]}
 

@@ -74,9 +74,10 @@ TEST(SoftEvidenceCli, MarginalsWithSoftEvidence) {
     EXPECT_NEAR(j["probability_of_evidence"].get<double>(), 0.32, 1e-15) << method;
     EXPECT_NEAR(j["log_probability_of_evidence"].get<double>(), std::log(0.32), 1e-14) << method;
     EXPECT_EQ(j["soft_evidence"], Json::parse(R"({"Rain": [0.8, 0.2]})")) << method;
-    if (std::string(method) != "lbp")
+    if (std::string(method) != "lbp") {
       EXPECT_EQ(keys(j), (std::vector<std::string>{"marginals", "evidence", "soft_evidence", "probability_of_evidence",
                                                    "log_probability_of_evidence"}));
+    }
   }
   // Without --soft the keys are as they always were.
   const Json plain = json_of(run_pgm({"marginals", rain(), "--json"}));

@@ -102,7 +102,7 @@ class Evidence {
   // soft evidence twice (here, or here and before) gets the product of the likelihoods, as two
   // independent virtual observations (two auxiliary children) would give. A hard-observed variable
   // may also have soft evidence: λ at its observed state scales P(e) (λ = 0 there makes P(e) = 0).
-  [[nodiscard]] Evidence with_soft(const Model& model, std::span<const std::pair<std::string, std::vector<double>>> soft) const;
+  [[nodiscard]] Evidence with_soft(const Model& model, const SoftAssignments& soft) const;
 
   // No hard (or continuous) evidence; soft evidence may still be present (has_soft()).
   [[nodiscard]] bool empty() const noexcept { return names_.empty(); }
@@ -167,7 +167,7 @@ using JeffreyTargets = SoftAssignments;
 // inconsistent with the model, or only reachable in the limit). Uses variable elimination
 // ("ve") with `options`.
 [[nodiscard]] Evidence jeffrey_evidence(const Model& model, const Evidence& evidence,
-                                        std::span<const std::pair<std::string, std::vector<double>>> targets,
+                                        const JeffreyTargets& targets,
                                         std::size_t max_memory_bytes = std::size_t{8} << 30);
 
 }  // namespace pgm::query

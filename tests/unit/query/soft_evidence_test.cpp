@@ -280,7 +280,7 @@ cpds:
   const Soft soft = {{m.id("C"), {0.2, 0.9}}, {m.id("B"), {1.0, 0.3, 0.6}}};
   const ::pgm::Evidence hard = m.bayesian_network()->evidence(std::vector<std::pair<std::string, std::string>>{{"D", "d1"}});
   const Brute want = brute(oracle, hard, soft);
-  const Evidence e = Evidence::from_names(m, {{"D", "d1"}}).with_soft(m, by_name(m, soft));
+  const Evidence e = Evidence::from_names(m, Assignments{{"D", "d1"}}).with_soft(m, by_name(m, soft));
   const Result r = m.marginals(e, "lbp");
   for (VariableId v = 0; v < m.size(); ++v)
     for (std::size_t s = 0; s < r.marginals[v].size(); ++s) EXPECT_NEAR(r.marginals[v][s], want.marginals[v][s], 1e-10);
@@ -330,7 +330,7 @@ cpds:
     const Soft soft = {{m.id("X"), {0.05, 1.0}}};
     const ::pgm::Evidence hard{{m.id("C"), 0}};
     const Brute want = brute(oracle, hard, soft);
-    const Evidence e = Evidence::from_names(m, {{"C", "c0"}}).with_soft(m, by_name(m, soft));
+    const Evidence e = Evidence::from_names(m, Assignments{{"C", "c0"}}).with_soft(m, by_name(m, soft));
     for (const char* method : {"ve", "jt"}) {
       const Result r = m.query({"A"}, e, method);
       EXPECT_NEAR(r.marginals[0][0], want.marginals[0][0], 1e-15) << method;
@@ -343,7 +343,7 @@ cpds:
 
 TEST(SoftEvidence, OnAHardObservedVariableScalesPe) {
   const Model asia = Model::load(model_path("asia.yaml"));
-  const Evidence hard = Evidence::from_names(asia, {{"smoke", "yes"}});
+  const Evidence hard = Evidence::from_names(asia, Assignments{{"smoke", "yes"}});
   const Result plain = asia.marginals(hard, "ve");
   const Evidence e = hard.with_soft(asia, {{"smoke", {0.25, 4.0}}});
   for (const char* method : {"ve", "jt"}) {
@@ -362,7 +362,7 @@ TEST(SoftEvidence, OnAHardObservedVariableScalesPe) {
 
 TEST(SoftEvidence, RepeatsMultiplyAndTextShowsThem) {
   const Model asia = Model::load(model_path("asia.yaml"));
-  const Evidence e = Evidence::from_names(asia, {{"smoke", "yes"}})
+  const Evidence e = Evidence::from_names(asia, Assignments{{"smoke", "yes"}})
                          .with_soft(asia, {{"dysp", {0.8, 0.2}}, {"asia", {1, 2}}, {"dysp", {0.5, 3}}});
   ASSERT_EQ(e.soft().size(), 2u);
   EXPECT_EQ(e.soft()[0].first, asia.id("asia"));
@@ -371,7 +371,7 @@ TEST(SoftEvidence, RepeatsMultiplyAndTextShowsThem) {
   EXPECT_EQ(e.soft_as_given()[0].first, "dysp");
   EXPECT_EQ(e.text(), "smoke=yes, soft dysp=[0.4, 0.6000000000000001], soft asia=[1, 2]");
   EXPECT_TRUE(e.has_soft());
-  EXPECT_FALSE(Evidence::from_names(asia, {{"smoke", "yes"}}).has_soft());
+  EXPECT_FALSE(Evidence::from_names(asia, Assignments{{"smoke", "yes"}}).has_soft());
   // Re-resolved by name for another copy of the model.
   const Model again = Model::load(model_path("asia.yaml"));
   const Evidence moved = e.for_model(again);
@@ -437,7 +437,7 @@ TEST(Jeffrey, FixesTheMarginalAndMixesTheConditionals) {
   const testing::EnumerationOracle oracle(*asia.bayesian_network());
   const VariableId either = asia.id("either"), smoke = asia.id("smoke");
   const std::vector<double> q = {0.3, 0.7};
-  const Evidence hard = Evidence::from_names(asia, {{"smoke", "yes"}});
+  const Evidence hard = Evidence::from_names(asia, Assignments{{"smoke", "yes"}});
   const Evidence e = jeffrey_evidence(asia, hard, {{"either", q}});
   for (const char* method : {"ve", "jt"}) {
     const Result r = asia.marginals(e, method);
@@ -477,7 +477,7 @@ TEST(Jeffrey, BadTargetsAreRefused) {
   msg = refused({}, {{"either", {0.5, 0.5}}, {"either", {0.5, 0.5}}});
   EXPECT_NE(msg.find("twice"), std::string::npos) << msg;
   // either = tub OR lung: with tub = yes observed, P(either = no | e) = 0.
-  msg = refused(Evidence::from_names(asia, {{"tub", "yes"}}), {{"either", {0.5, 0.5}}});
+  msg = refused(Evidence::from_names(asia, Assignments{{"tub", "yes"}}), {{"either", {0.5, 0.5}}});
   EXPECT_NE(msg.find("state 'no'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("probability zero"), std::string::npos) << msg;
 }
