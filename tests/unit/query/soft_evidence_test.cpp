@@ -406,6 +406,21 @@ TEST(SoftEvidence, OnAHardObservedVariableScalesPe) {
   EXPECT_THROW((void)asia.mpe(zero), ZeroProbabilityEvidence);
 }
 
+// The junction tree per hard-evidence pattern is shared: soft evidence adds no pattern.
+TEST(SoftEvidence, PatternTreesDependOnHardEvidenceOnly) {
+  const Model asia = Model::load(model_path("asia.yaml"));
+  const Evidence hard = Evidence::from_names(asia, Assignments{{"smoke", "yes"}});
+  const auto tree = asia.junction_tree_for(hard);
+  const Evidence soft = hard.with_soft(asia, {{"dysp", {0.8, 0.2}}});
+  EXPECT_EQ(asia.junction_tree_for(soft).get(), tree.get());
+  const Result a = asia.marginals(soft, "jt");
+  const Result b = asia.marginals(hard, "jt");  // the same tree, soft evidence left behind
+  const Result c = asia.marginals(hard, "ve");
+  for (std::size_t v = 0; v < asia.size(); ++v) EXPECT_NEAR(b.marginals[v][0], c.marginals[v][0], 1e-13);
+  EXPECT_GT(std::abs(a.marginals[asia.id("dysp")][0] - b.marginals[asia.id("dysp")][0]), 0.1);
+  EXPECT_EQ(asia.junction_tree_for(soft).get(), tree.get());
+}
+
 TEST(SoftEvidence, RepeatsMultiplyAndTextShowsThem) {
   const Model asia = Model::load(model_path("asia.yaml"));
   const Evidence e = Evidence::from_names(asia, Assignments{{"smoke", "yes"}})
