@@ -30,6 +30,9 @@ void add_explain_options(CLI::App& cmd, ExplainOptions& opts) {
   add_model_options(cmd, opts.model);
   add_evidence_options(cmd, opts.given, opts.evidence_file);
   add_soft_options(cmd, opts.soft, false);
+  CLI::Option* soft = cmd.get_option("--soft");
+  soft->description(soft->get_description() +
+                    "; the probability printed is then P(x, e) times the likelihoods of x's states");
   add_max_memory_option(cmd, opts.max_memory);
   cmd.add_flag("--json", opts.json, "Print JSON instead of text");
 }
