@@ -164,8 +164,9 @@ using JeffreyTargets = SoftAssignments;
 // QueryError when q(x) > 0 where P(x | e) = 0 (that marginal cannot be reached). Several targets:
 // iterative proportional fitting (each in turn rescaled to its q) until every marginal is within
 // 1e-12 of its target, at most 1000 sweeps (QueryError when they do not meet: the targets are
-// inconsistent with the model, or only reachable in the limit). Uses variable elimination
-// ("ve") with `options`.
+// inconsistent with the model, or only reachable in the limit). The likelihoods are scaled so
+// that P(e) stays that of `evidence` (Jeffrey's rule observes nothing). Computed by variable
+// elimination ("ve") within max_memory_bytes (LimitError beyond).
 [[nodiscard]] Evidence jeffrey_evidence(const Model& model, const Evidence& evidence,
                                         const JeffreyTargets& targets,
                                         std::size_t max_memory_bytes = std::size_t{8} << 30);
