@@ -140,6 +140,15 @@ TEST(SoftEvidenceCli, Mpe) {
   EXPECT_NEAR(plain["probability"].get<double>(), 0.64, 1e-15);
 }
 
+TEST(SoftEvidenceCli, Map) {
+  // P(wet, soft) = 0.2·0.8·0.9 + 0.8·0.2·0.2 = 0.176 = 0.55 · 0.32.
+  const Json j = json_of(run_pgm({"map", rain(), "Grass", "--soft", "Rain=0.8,0.2", "--json"}));
+  EXPECT_EQ(j["assignment"], Json::parse(R"({"Grass": "wet"})"));
+  EXPECT_NEAR(j["probability"].get<double>(), 0.176, 1e-15);
+  EXPECT_NEAR(j["posterior_probability"].get<double>(), 0.55, 1e-15);
+  EXPECT_EQ(j["soft_evidence"], Json::parse(R"({"Rain": [0.8, 0.2]})"));
+}
+
 TEST(SoftEvidenceCli, ExitCodes) {
   // Text that is not NAME=numbers: a usage error, as a malformed --given.
   for (const char* bad : {"Rain", "Rain=0.8,x", "=1,2", "Rain=1,,2"}) {
