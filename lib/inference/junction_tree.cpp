@@ -737,9 +737,18 @@ std::shared_ptr<const JunctionTree> JunctionTree::lookup(const Evidence& evidenc
   return tree;
 }
 
-CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) const {
+CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) const { return calibrate(evidence_in, {}); }
+
+CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in, std::span<const Factor> soft) const {
   const VariableSet& vars = *variables_;
   const Evidence evidence = checked_evidence(vars, evidence_in);
+  for (const Factor& f : soft) {
+    if (f.arity() != 1 || f.variables()[0] >= vars.size() || f.cardinalities()[0] != vars[f.variables()[0]].cardinality())
+      throw QueryError("soft evidence must be a table over one variable of the model, with one entry per state");
+    for (double x : f.values())
+      if (!(x >= 0) || !std::isfinite(x))
+        throw QueryError("soft evidence on '" + vars[f.variables()[0]].name + "' must be finite and non-negative");
+  }
   for (VariableId v : pattern_)
     if (!find_observed(evidence, v))
       throw QueryError("this junction tree was built for evidence on '" + vars[v].name +
@@ -751,7 +760,7 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
         if (!in_pattern_[v] && (*home_)[v] == k)
           throw QueryError("this junction tree was built for other targets: evidence on '" + vars[v].name +
                            "' needs a tree that includes it");
-    CalibratedJunctionTree c = calibrate_checked(evidence);
+    CalibratedJunctionTree c = calibrate_checked(evidence, soft);
     if (!bayesian_) {
       const double rest = rest_log_partition(evidence);
       if (std::isinf(rest) && rest < 0) throw_zero(vars, evidence);
@@ -760,8 +769,26 @@ CalibratedJunctionTree JunctionTree::calibrate(const Evidence& evidence_in) cons
     }
     return c;
   }
-  if (const auto t = lookup(evidence)) return t->calibrate_checked(evidence);
-  return calibrate_checked(evidence);
+  if (const auto t = lookup(evidence)) return t->calibrate_checked(evidence, soft);
+  return calibrate_checked(evidence, soft);
+}
+
+double JunctionTree::soft_constant(const Evidence& evidence, std::span<const Factor> soft, std::vector<char>& live) const {
+  const std::size_t k = cliques_.size();
+  double log_c = 0;
+  for (const Factor& f : soft) {
+    const VariableId v = f.variables()[0];
+    if (const auto* o = find_observed(evidence, v)) {
+      const double x = f.values()[o->second];
+      log_c += x > 0.0 ? std::log(x) : -std::numeric_limits<double>::infinity();
+      continue;
+    }
+    if ((*home_)[v] == k)
+      throw QueryError("this junction tree was built for other targets: soft evidence on '" + (*variables_)[v].name +
+                       "' needs a tree that includes it");
+    for (std::size_t c = (*home_)[v]; c < k; c = parent_[c]) live[c] = 0;
+  }
+  return log_c;
 }
 
 // trivial_ less the edges above evidence outside the pattern: from the clique of the observed
@@ -799,9 +826,9 @@ bool JunctionTree::use_flat(double reduced) const {
   return 2.0 * reduced + 300.0 * static_cast<double>(cliques_.size()) >= static_cast<double>(total_size_);
 }
 
-CalibratedJunctionTree JunctionTree::calibrate_checked(const Evidence& evidence) const {
+CalibratedJunctionTree JunctionTree::calibrate_checked(const Evidence& evidence, std::span<const Factor> soft) const {
   if (flat_slot_ && (evidence.size() == pattern_.size() || use_flat(reduced_entries(evidence))))
-    if (const auto fl = flat()) return calibrate_flat(evidence, *fl);
+    if (const auto fl = flat()) return calibrate_flat(evidence, *fl, soft);
   const VariableSet& vars = *variables_;
   const std::vector<Factor>& factors = *factors_;
   const std::size_t k = cliques_.size();
@@ -833,7 +860,21 @@ CalibratedJunctionTree JunctionTree::calibrate_checked(const Evidence& evidence)
     }
   }
   // Evidence outside the pattern: CPTs of observed variables no longer sum to 1 over them.
-  const std::vector<char> live = live_trivial(evidence, false);
+  std::vector<char> live = live_trivial(evidence, false);
+  // Soft evidence: λ into the home clique of each unobserved variable (scaled to a maximum of 1).
+  log_z += soft_constant(evidence, soft, live);
+  if (std::isinf(log_z) && log_z < 0) throw_zero(vars, evidence);
+  for (const Factor& f : soft) {
+    const VariableId v = f.variables()[0];
+    if (find_observed(evidence, v)) continue;
+    const std::size_t h = (*home_)[v];
+    Factor r = f;
+    const double mx = r.max();
+    scale_in_place(r, 1.0 / mx);
+    log_z += std::log(mx);
+    acc[h] += std::log(mx);
+    psi[h] *= r;
+  }
   for (std::size_t fi : constant_evidence_factors_) {
     const double x = factors[fi].values()[observed_base(factors[fi], in_pattern_, evidence)];
     if (!(x > 0.0)) throw_zero(vars, evidence);
@@ -895,7 +936,8 @@ CalibratedJunctionTree JunctionTree::calibrate_checked(const Evidence& evidence)
 
 // The same propagation as calibrate_checked on the flat buffers; evidence outside the pattern
 // zeroes the inconsistent entries of each observed variable's home clique instead of reducing.
-CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence, const Flat& fl) const {
+CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence, const Flat& fl,
+                                                   std::span<const Factor> soft) const {
   const VariableSet& vars = *variables_;
   const std::vector<Factor>& factors = *factors_;
   const std::size_t k = cliques_.size();
@@ -912,7 +954,9 @@ CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence, co
   std::copy(fl.init.begin(), fl.init.end(), psi);
   double log_z = log_constant_;
   std::vector<double> acc(init_log_);
-  const std::vector<char> live = live_trivial(evidence, true);
+  std::vector<char> live = live_trivial(evidence, true);
+  log_z += soft_constant(evidence, soft, live);
+  if (std::isinf(log_z) && log_z < 0) throw_zero(vars, evidence);
   for (const auto& ef : fl.evidence) {
     const Factor& f = factors[ef.factor];
     const double* fv = f.values().data() + observed_base(f, in_pattern_, evidence);
@@ -934,6 +978,21 @@ CalibratedJunctionTree JunctionTree::calibrate_flat(const Evidence& evidence, co
       log_z += std::log(mx);
       acc[c] += std::log(mx);
     }
+  }
+  // Soft evidence: λ (scaled to a maximum of 1) into the home clique of each unobserved variable.
+  for (const Factor& f : soft) {
+    const VariableId v = f.variables()[0];
+    if (find_observed(evidence, v)) continue;
+    const std::size_t h = home[v];
+    const double mx = f.max();
+    const auto lambda = f.values();
+    double* t = psi + fl.off[h];
+    for_each_state_block(fl.size[h], cards[v], fl.home_stride[v], [&](std::size_t b, std::size_t st) {
+      const double x = lambda[st] / mx;
+      for (std::size_t j = 0; j < fl.home_stride[v]; ++j) t[b + j] *= x;
+    });
+    log_z += std::log(mx);
+    acc[h] += std::log(mx);
   }
   for (const auto& [v, s] : evidence) {
     if (in_pattern_[v] || home[v] == k) continue;  // not held: a tree for targets left it out

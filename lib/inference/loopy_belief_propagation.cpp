@@ -83,15 +83,26 @@ void for_each_entry(const std::vector<std::size_t>& cards, std::size_t size, F&&
 
 }  // namespace
 
-LoopyBeliefPropagationResult LoopyBeliefPropagation::run(const Evidence& evidence_in) const {
+LoopyBeliefPropagationResult LoopyBeliefPropagation::run(const Evidence& evidence_in) const { return run(evidence_in, {}); }
+
+LoopyBeliefPropagationResult LoopyBeliefPropagation::run(const Evidence& evidence_in, std::span<const Factor> soft) const {
   const VariableSet& vars = *variables_;
+  for (const Factor& f : soft) {
+    if (f.arity() != 1 || f.variables()[0] >= vars.size() || f.cardinalities()[0] != vars[f.variables()[0]].cardinality())
+      throw QueryError("soft evidence must be a table over one variable of the model, with one entry per state");
+    for (double x : f.values())
+      if (!(x >= 0) || !std::isfinite(x))
+        throw QueryError("soft evidence on '" + vars[f.variables()[0]].name + "' must be finite and non-negative");
+  }
   const Evidence evidence = checked_evidence(vars, evidence_in);
   const std::size_t n = vars.size();
   const auto zero = [] { throw ZeroProbabilityEvidence("the evidence has probability zero"); };
 
   Graph g;
   g.edges_of.resize(n);
-  for (const Factor& f : *factors_) {
+  const std::size_t model_factors = factors_->size();
+  for (std::size_t fi = 0; fi < model_factors + soft.size(); ++fi) {
+    const Factor& f = fi < model_factors ? (*factors_)[fi] : soft[fi - model_factors];
     const Factor r = reduce(f, evidence);
     if (r.arity() == 0) {
       const double v = r.values()[0];

@@ -86,8 +86,11 @@ VariableElimination::VariableElimination(const MarkovNetwork& mn, VariableElimin
     : variables_(&mn.variables()), factors_(&mn.factors()), options_(options) {}
 
 Relevance VariableElimination::relevant(std::span<const VariableId> keep, const Evidence& evidence,
-                                        bool posterior_only) const {
-  const std::vector<VariableId> observed = observed_ids(evidence);
+                                        bool posterior_only, std::span<const Factor> soft) const {
+  std::vector<VariableId> observed = observed_ids(evidence);
+  // A soft-evidence variable has an observed (auxiliary) child: its ancestors are not barren.
+  for (const Factor& f : soft)
+    for (VariableId v : f.variables()) observed.push_back(v);
   // Markov networks: P(e) is the partition function of the whole reduced model, so every factor
   // counts. Bayesian networks: barren nodes never matter; with evidence, the posterior alone needs
   // only the requisite CPTs (its P(e) is computed apart).
@@ -97,9 +100,13 @@ Relevance VariableElimination::relevant(std::span<const VariableId> keep, const 
 }
 
 std::pair<Factor, double> VariableElimination::eliminate(std::span<const VariableId> keep, const Evidence& evidence,
-                                                         const Relevance& relevant) const {
+                                                         const Relevance& relevant, std::span<const Factor> soft) const {
   const VariableSet& vars = *variables_;
   detail::Pool pool = detail::reduced_pool(*factors_, relevant, evidence);
+  for (const Factor& f : soft) {  // soft evidence: one more (unary) factor each
+    Factor r = reduce(f, evidence);
+    if (detail::settle(r, pool.log_scale)) pool.factors.push_back(std::move(r));
+  }
   // In a Markov network, a free variable in no factor multiplies Z by its number of states.
   if (!bn_) {
     std::vector<bool> mentioned(vars.size(), false);
@@ -154,7 +161,25 @@ void VariableElimination::refuse_over_limit(double log2_entries, std::size_t ari
 }
 
 Posterior VariableElimination::joint(std::span<const VariableId> targets, const Evidence& evidence_in) const {
+  return joint(targets, evidence_in, {});
+}
+
+namespace {
+void check_soft(const VariableSet& vars, std::span<const Factor> soft) {
+  for (const Factor& f : soft) {
+    if (f.arity() != 1 || f.variables()[0] >= vars.size() || f.cardinalities()[0] != vars[f.variables()[0]].cardinality())
+      throw QueryError("soft evidence must be a table over one variable of the model, with one entry per state");
+    for (double x : f.values())
+      if (!(x >= 0) || !std::isfinite(x)) throw QueryError("soft evidence on '" + vars[f.variables()[0]].name +
+                                                           "' must be finite and non-negative");
+  }
+}
+}  // namespace
+
+Posterior VariableElimination::joint(std::span<const VariableId> targets, const Evidence& evidence_in,
+                                     std::span<const Factor> soft) const {
   const VariableSet& vars = *variables_;
+  check_soft(vars, soft);
   if (targets.empty()) throw QueryError("a query needs at least one target variable");
   for (std::size_t i = 0; i < targets.size(); ++i) {
     if (targets[i] >= vars.size()) throw QueryError("target variable id " + std::to_string(targets[i]) + " is out of range");
@@ -168,7 +193,7 @@ Posterior VariableElimination::joint(std::span<const VariableId> targets, const 
   for (VariableId t : targets)
     if (!observed(evidence, t)) free.push_back(t);
 
-  if (bn_ && options_.prune_requisite && !evidence.empty() && !free.empty()) {
+  if (bn_ && options_.prune_requisite && !evidence.empty() && !free.empty() && soft.empty()) {
     // P(e) from the ancestors of the evidence; the posterior from the requisite CPTs only.
     const double log_pe = log_probability_of_evidence(evidence);
     if (std::isinf(log_pe) && log_pe < 0)
@@ -180,7 +205,7 @@ Posterior VariableElimination::joint(std::span<const VariableId> targets, const 
     add_observed_targets(vars, targets, evidence, p.distribution);
     return p;
   }
-  auto [f, log_scale] = eliminate(free, evidence, relevant(free, evidence, false));
+  auto [f, log_scale] = eliminate(free, evidence, relevant(free, evidence, false, soft), soft);
   const double total = f.sum();
   if (!(total > 0.0) || !std::isfinite(total) || !std::isfinite(log_scale)) {
     if (total == 0.0)
@@ -188,7 +213,7 @@ Posterior VariableElimination::joint(std::span<const VariableId> targets, const 
     throw NumericalError("the unnormalised posterior is not finite");
   }
   // No evidence on a Bayesian network: P(e) = 1 by definition, not the rounding of a sum of products.
-  Posterior p{normalize(f), 0.0, bn_ && evidence.empty() ? 0.0 : std::log(total) + log_scale};
+  Posterior p{normalize(f), 0.0, bn_ && evidence.empty() && soft.empty() ? 0.0 : std::log(total) + log_scale};
   p.probability_of_evidence = std::exp(p.log_probability_of_evidence);
   add_observed_targets(vars, targets, evidence, p.distribution);
   return p;
@@ -207,9 +232,18 @@ std::vector<Factor> VariableElimination::marginals(std::span<const VariableId> t
 }
 
 double VariableElimination::log_probability_of_evidence(const Evidence& evidence_in) const {
+  return log_probability_of_evidence(evidence_in, {});
+}
+
+double VariableElimination::probability_of_evidence(const Evidence& evidence, std::span<const Factor> soft) const {
+  return std::exp(log_probability_of_evidence(evidence, soft));
+}
+
+double VariableElimination::log_probability_of_evidence(const Evidence& evidence_in, std::span<const Factor> soft) const {
+  check_soft(*variables_, soft);
   const Evidence evidence = checked_evidence(*variables_, evidence_in);
-  if (bn_ && evidence.empty()) return 0.0;  // P(no evidence) = 1 on a Bayesian network
-  auto [f, log_scale] = eliminate({}, evidence, relevant({}, evidence, false));
+  if (bn_ && evidence.empty() && soft.empty()) return 0.0;  // P(no evidence) = 1 on a Bayesian network
+  auto [f, log_scale] = eliminate({}, evidence, relevant({}, evidence, false, soft), soft);
   const double total = f.sum();
   if (total <= 0.0) return -std::numeric_limits<double>::infinity();
   return std::log(total) + log_scale;

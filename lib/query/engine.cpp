@@ -50,7 +50,7 @@ auto explain_zero(const Model& m, const Evidence& e, F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const ZeroProbabilityEvidence&) {
-    if (e.empty())
+    if (e.empty() && !e.has_soft())
       throw ZeroProbabilityEvidence("every configuration of " + model_text(m) +
                                     " has weight zero (its partition function is 0), so no distribution exists");
     throw ZeroProbabilityEvidence("the evidence " + e.text() + " has probability zero under " + model_text(m) +
@@ -117,7 +117,7 @@ class VariableEliminationEngine final : public Engine {
  private:
   // P(targets | e) row-major in the order of `targets` (first slowest); sets P(e) on r.
   std::vector<double> joint(std::span<const VariableId> targets, const Evidence& e, Result& r) const {
-    const Posterior p = explain_zero(model_, e, [&] { return ve_->joint(targets, e.hard()); });
+    const Posterior p = explain_zero(model_, e, [&] { return ve_->joint(targets, e.hard(), e.soft_factors()); });
     r.probability_of_evidence = p.probability_of_evidence;
     r.log_probability_of_evidence = p.log_probability_of_evidence;
     return p.distribution.values_in_order(targets);
@@ -182,7 +182,7 @@ class JunctionTreeEngine final : public Engine {
     } catch (const LimitError& error) {
       throw StructureLimitError(error.what());
     }
-    const CalibratedJunctionTree c = explain_zero(model_, e, [&] { return tree->calibrate(e.hard()); });
+    const CalibratedJunctionTree c = explain_zero(model_, e, [&] { return tree->calibrate(e.hard(), e.soft_factors()); });
     Result r;
     r.method = "jt";
     name_targets(model_, ids, r);
@@ -254,7 +254,7 @@ class LoopyBeliefPropagationEngine final : public Engine {
                        "conditional table");
     const Evidence e = query.evidence.for_model(model_);
     const std::vector<VariableId> ids = discrete_targets(model_, query);
-    const LoopyBeliefPropagationResult run = explain_zero(model_, e, [&] { return lbp_->run(e.hard()); });
+    const LoopyBeliefPropagationResult run = explain_zero(model_, e, [&] { return lbp_->run(e.hard(), e.soft_factors()); });
     Result r;
     r.method = "lbp";
     name_targets(model_, ids, r);
@@ -371,6 +371,25 @@ class AutoEngine final : public Engine {
   EngineOptions options_;
 };
 
+// An engine that does not use soft evidence, refusing queries that carry it (the one check).
+class RefusesSoftEvidence final : public Engine {
+ public:
+  RefusesSoftEvidence(std::unique_ptr<Engine> engine, std::string name, std::string takers)
+      : engine_(std::move(engine)), name_(std::move(name)), takers_(std::move(takers)) {}
+  [[nodiscard]] std::string_view name() const override { return engine_->name(); }
+  [[nodiscard]] Result answer(const Query& query) const override {
+    if (query.evidence.has_soft())
+      throw QueryError("method '" + name_ +
+                       "' does not take soft evidence; the methods that do are: " + takers_);
+    return engine_->answer(query);
+  }
+
+ private:
+  std::unique_ptr<Engine> engine_;
+  std::string name_;  // as registered
+  std::string takers_;
+};
+
 template <class E>
 std::function<std::unique_ptr<Engine>(const Model&, const EngineOptions&)> factory() {
   return [](const Model& m, const EngineOptions& o) -> std::unique_ptr<Engine> { return std::make_unique<E>(m, o); };
@@ -381,15 +400,15 @@ struct Registry {
   std::mutex mutex;
   std::vector<EngineInfo> engines{
       {"ve", "variable elimination with barren-node and Bayes-ball pruning; every query shape",
-       {ModelKind::bayesian_network, ModelKind::markov_network}, factory<VariableEliminationEngine>()},
+       {ModelKind::bayesian_network, ModelKind::markov_network}, factory<VariableEliminationEngine>(), true},
       {"jt", "junction tree for the evidence's observed variables: every marginal from one calibration (joints and "
              "conditionals by ve)",
-       {ModelKind::bayesian_network, ModelKind::markov_network}, factory<JunctionTreeEngine>()},
+       {ModelKind::bayesian_network, ModelKind::markov_network}, factory<JunctionTreeEngine>(), true},
       {"gaussian", "closed-form Gaussian conditioning and marginalisation",
        {ModelKind::gaussian, ModelKind::linear_gaussian}, factory<GaussianEngine>()},
       {"lbp", "loopy belief propagation on the factor graph: approximate marginals (exact on trees), with an "
               "iteration cap, tolerance and damping",
-       {ModelKind::bayesian_network, ModelKind::markov_network}, factory<LoopyBeliefPropagationEngine>()},
+       {ModelKind::bayesian_network, ModelKind::markov_network}, factory<LoopyBeliefPropagationEngine>(), true},
       {"lw", "likelihood weighting: sampled marginals with standard errors and an unbiased P(e) estimate (Bayesian "
              "networks)",
        {ModelKind::bayesian_network}, factory<LikelihoodWeightingEngine>()},
@@ -418,6 +437,7 @@ std::string kinds_text(const std::vector<ModelKind>& kinds) {
 std::unique_ptr<Engine> make_engine(const Model& model, std::string_view method, EngineOptions options) {
   if (method == "auto") return std::make_unique<AutoEngine>(model, options);
   EngineInfo found;
+  std::vector<std::string> takers{"auto"};  // the engines that take soft evidence
   {
     Registry& r = registry();
     std::lock_guard lock(r.mutex);
@@ -429,11 +449,15 @@ std::unique_ptr<Engine> make_engine(const Model& model, std::string_view method,
                        join_names(names));
     }
     found = *it;
+    for (const auto& e : r.engines)
+      if (e.soft_evidence) takers.push_back(e.name);
   }
   if (std::find(found.kinds.begin(), found.kinds.end(), model.kind()) == found.kinds.end())
     throw QueryError("method '" + found.name + "' answers " + kinds_text(found.kinds) + " models, not a " +
                      std::string(to_string(model.kind())) + " model; use 'auto'");
-  return found.make(model, options);
+  std::unique_ptr<Engine> engine = found.make(model, options);
+  if (!found.soft_evidence) return std::make_unique<RefusesSoftEvidence>(std::move(engine), found.name, join_names(takers));
+  return engine;
 }
 
 std::vector<EngineInfo> engines() {

@@ -33,7 +33,7 @@ constexpr double kMinusInf = -std::numeric_limits<double>::infinity();
 std::string model_text(const Model& m) { return m.name().empty() ? std::string("the model") : "model '" + m.name() + "'"; }
 
 [[noreturn]] void zero_evidence(const Model& m, const Evidence& e) {
-  if (e.empty())
+  if (e.empty() && !e.has_soft())
     throw ZeroProbabilityEvidence("every configuration of " + model_text(m) +
                                   " has weight zero (its partition function is 0), so no explanation exists");
   throw ZeroProbabilityEvidence("the evidence " + e.text() + " has probability zero under " + model_text(m) +
@@ -49,6 +49,14 @@ void require_discrete(const Model& m, const char* what) {
 const std::vector<Factor>& factors_of(const Model& m) {
   if (const auto* bn = m.bayesian_network()) return bn->cpts();
   return m.markov_network()->factors();
+}
+
+// The model's factors and, with soft evidence, its likelihoods as unary factors after them: what
+// max-product maximises is then P(x, e_hard) Π λ(x).
+std::vector<Factor> factors_with_soft(const Model& m, const Evidence& e) {
+  std::vector<Factor> out = factors_of(m);
+  out.insert(out.end(), e.soft_factors().begin(), e.soft_factors().end());
+  return out;
 }
 
 std::string bytes_text(double bytes) {
@@ -124,7 +132,9 @@ Explanation Model::mpe(const Evidence& evidence_in, const EngineOptions& options
   require_discrete(*this, "a most probable explanation");
   const Evidence evidence = evidence_in.for_model(*this);
   const VariableSet& vars = variable_set();
-  const std::vector<Factor>& factors = factors_of(*this);
+  // Soft evidence: its likelihoods join the factors (a copy of the tables' handles only then).
+  const std::vector<Factor> with_soft = evidence.has_soft() ? factors_with_soft(*this, evidence) : std::vector<Factor>{};
+  const std::vector<Factor>& factors = evidence.has_soft() ? with_soft : factors_of(*this);
   detail::Pool pool = detail::reduced_pool(factors, everything(vars, factors), evidence.hard());
   const EliminationOrder order = checked_order(vars, pool, {}, options.max_memory_bytes);
   std::vector<std::size_t> x(vars.size(), 0);  // a variable in no factor: every state is optimal, take 0
@@ -168,11 +178,18 @@ Explanation Model::map(std::vector<std::string> targets, const Evidence& evidenc
     is_target[t] = true;
     if (!observed[t]) free_targets.push_back(t);
   }
-  // A Bayesian network's CPTs that are barren given the targets and the evidence sum to one.
+  // A Bayesian network's CPTs that are barren given the targets and the evidence sum to one. A
+  // soft-evidence variable has an observed (auxiliary) child: it counts as observed here.
+  std::vector<VariableId> pruning_observed = observed_ids(hard);
+  for (const auto& [v, likelihood] : evidence.soft()) pruning_observed.push_back(v);
   const Relevance relevant = markov ? everything(vars, factors)
-                                    : relevance(*bayesian_network(), free_targets, observed_ids(hard),
+                                    : relevance(*bayesian_network(), free_targets, pruning_observed,
                                                 RelevanceRule::barren);
   detail::Pool pool = detail::reduced_pool(factors, relevant, hard);
+  for (const Factor& f : evidence.soft_factors()) {  // soft evidence: one more (unary) factor each
+    Factor r = reduce(f, hard);
+    if (detail::settle(r, pool.log_scale)) pool.factors.push_back(std::move(r));
+  }
 
   // Stages: the unobserved non-targets, then the targets. A Markov network's unobserved variable in
   // no factor multiplies every sum over it by its number of states.
@@ -198,7 +215,7 @@ Explanation Model::map(std::vector<std::string> targets, const Evidence& evidenc
 
   // ln of P(e) in the same units (ln Z(e) for a Markov network): the targets summed out of a copy.
   // A Bayesian network without evidence has P(e) = 1 by definition.
-  const bool certain = !markov && hard.empty();
+  const bool certain = !markov && hard.empty() && !evidence.has_soft();
   double log_sum = 0.0;
   if (!certain) {
     detail::Pool rest = pool;

@@ -334,8 +334,9 @@ double Model::log_probability_of_evidence(const Evidence& evidence, std::string_
   if (method == "auto" || method == "ve") {
     VariableEliminationOptions options;
     set_memory_limit(options, EngineOptions{}.max_memory_bytes);
-    if (const auto* bn = bayesian_network()) return VariableElimination(*bn, options).log_probability_of_evidence(e.hard());
-    return VariableElimination(*markov_network(), options).log_probability_of_evidence(e.hard());
+    if (const auto* bn = bayesian_network())
+      return VariableElimination(*bn, options).log_probability_of_evidence(e.hard(), e.soft_factors());
+    return VariableElimination(*markov_network(), options).log_probability_of_evidence(e.hard(), e.soft_factors());
   }
   // Any other engine: its answer's P(e), zero (−inf) when it refuses the evidence as impossible.
   Query q;
@@ -355,8 +356,9 @@ double Model::probability_of_evidence(const Evidence& evidence, std::string_view
     VariableEliminationOptions options;
     set_memory_limit(options, EngineOptions{}.max_memory_bytes);
     // The plain value directly (not exp(log)): a Markov network's Z may be finite where exp would round.
-    if (const auto* bn = bayesian_network()) return VariableElimination(*bn, options).probability_of_evidence(e.hard());
-    return VariableElimination(*markov_network(), options).probability_of_evidence(e.hard());
+    if (const auto* bn = bayesian_network())
+      return VariableElimination(*bn, options).probability_of_evidence(e.hard(), e.soft_factors());
+    return VariableElimination(*markov_network(), options).probability_of_evidence(e.hard(), e.soft_factors());
   }
   if (discrete()) {
     Query q;

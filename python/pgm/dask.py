@@ -49,7 +49,10 @@ _models_lock = threading.Lock()
 
 
 def _model(path, fmt, renormalize):
-    stat = os.stat(path)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return pgm.load(path, format=fmt, renormalize=renormalize)  # pgm's own error, naming the file
     key = (os.path.realpath(path), fmt, renormalize, stat.st_mtime_ns, stat.st_size)
     with _models_lock:
         model = _models.get(key)

@@ -301,6 +301,44 @@ py::dict batch(const Model& self, py::handle rows_in, py::handle targets, py::ha
   return out;
 }
 // ---- [batch] end
+// ---- issue 11, soft evidence: {"X": [0.8, 0.2]} (soft_evidence=) or {"X": [0.3, 0.7]} (jeffrey=),
+// the numbers checked by the library (Evidence::with_soft, jeffrey_evidence).
+pgm::query::SoftAssignments likelihoods(py::handle h, const char* what) {
+  pgm::query::SoftAssignments out;
+  if (h.is_none()) return out;
+  if (!py::isinstance<py::dict>(h))
+    type_error(std::string(what) + " must be a dict of variable name to a list of numbers (one per state), not " +
+               type_name(h));
+  for (auto [k, v] : py::reinterpret_borrow<py::dict>(h)) {
+    if (!py::isinstance<py::str>(k)) type_error(std::string(what) + " keys must be variable names (str), not " + type_name(k));
+    const std::string name = k.cast<std::string>();
+    if (py::isinstance<py::str>(v) || (!py::isinstance<py::sequence>(v) && !py::isinstance<py::iterable>(v)))
+      type_error(std::string(what) + "['" + name + "'] must be a list of numbers (one per state), not " + type_name(v));
+    std::vector<double> xs;
+    for (py::handle x : py::iter(v)) {
+      if (!is_real(x))
+        type_error(std::string(what) + "['" + name + "'] must hold numbers, not " + type_name(x));
+      xs.push_back(py::float_(py::reinterpret_borrow<py::object>(x)).cast<double>());
+    }
+    out.emplace_back(name, std::move(xs));
+  }
+  return out;
+}
+
+// The evidence with soft evidence and Jeffrey targets applied (each may be None).
+Evidence full_evidence(const Model& model, py::handle ev, py::handle soft, py::handle jeffrey = py::none(),
+                       py::handle max_memory = py::none()) {
+  Evidence e = evidence(model, ev);
+  const auto s = likelihoods(soft, "soft_evidence");
+  const auto j = likelihoods(jeffrey, "jeffrey");
+  if (!s.empty()) e = e.with_soft(model, s);
+  if (!j.empty()) {
+    const auto options = engine_options(max_memory);
+    py::gil_scoped_release release;
+    e = pgm::query::jeffrey_evidence(model, e, j, options.max_memory_bytes);
+  }
+  return e;
+}
 
 Result answer(const Model& model, Query query, py::handle max_memory) {
   const auto options = engine_options(max_memory);
@@ -585,7 +623,8 @@ PYBIND11_MODULE(_pgm, m) {
           "answer",
           [](const Model& self, py::handle targets, const std::string& shape, py::handle given, py::handle ev,
              const std::string& method, py::handle max_memory, long long max_iterations, double tolerance,
-             double damping, long long samples, py::object burn_in, py::object seed) {
+             double damping, long long samples, py::object burn_in, py::object seed, py::handle soft,
+             py::handle jeffrey) {
             Query q;
             q.targets = names(targets, "targets", true);
             if (shape == "marginals") q.shape = Query::Shape::marginals;
@@ -596,7 +635,7 @@ PYBIND11_MODULE(_pgm, m) {
               if (!py::isinstance<py::str>(given)) type_error("given must be a variable name (str), not " + type_name(given));
               q.given_variable = given.cast<std::string>();
             }
-            q.evidence = evidence(self, ev);
+            q.evidence = full_evidence(self, ev, soft, jeffrey, max_memory);
             q.method = method;
             return answer_lbp(self, std::move(q), max_memory, max_iterations, tolerance, damping,
                               {samples, std::move(burn_in), std::move(seed)});
@@ -605,16 +644,19 @@ PYBIND11_MODULE(_pgm, m) {
           py::arg("evidence") = py::none(), py::arg("method") = "auto", py::arg("max_memory") = py::none(),
           py::arg("max_iterations") = 1000, py::arg("tolerance") = 1e-9, py::arg("damping") = 0.0,
           py::arg("samples") = 10000, py::arg("burn_in") = py::none(), py::arg("seed") = 0,
+          py::arg("soft_evidence") = py::none(), py::arg("jeffrey") = py::none(),
           "The whole Result of a query (see marginals/joint/conditional for the plain shapes). "
           "max_iterations, tolerance, damping: method='lbp' only. samples, seed: method='lw' or 'gibbs'; burn_in "
-          "(None: max(1000, samples // 10)): 'gibbs'.")
+          "(None: max(1000, samples // 10)): 'gibbs'. soft_evidence={'X': [0.8, 0.2]}: a likelihood "
+          "per state (the posterior is proportional to P(x, evidence) times them; P(e) is their weighted sum). "
+          "jeffrey={'X': [0.3, 0.7]}: fix X's posterior marginal (Jeffrey's rule; P(e) unchanged).")
       .def(
           "marginals",
           [](const Model& self, py::handle ev, const std::string& method, py::handle max_memory,
              long long max_iterations, double tolerance, double damping, long long samples, py::object burn_in,
-             py::object seed) {
+             py::object seed, py::handle soft, py::handle jeffrey) {
             Query q;
-            q.evidence = evidence(self, ev);
+            q.evidence = full_evidence(self, ev, soft, jeffrey, max_memory);
             q.method = method;
             return marginals_dict(answer_lbp(self, std::move(q), max_memory, max_iterations, tolerance, damping,
                                              {samples, std::move(burn_in), std::move(seed)}));
@@ -622,6 +664,7 @@ PYBIND11_MODULE(_pgm, m) {
           py::arg("evidence") = py::none(), py::arg("method") = "auto", py::arg("max_memory") = py::none(),
           py::arg("max_iterations") = 1000, py::arg("tolerance") = 1e-9, py::arg("damping") = 0.0,
           py::arg("samples") = 10000, py::arg("burn_in") = py::none(), py::arg("seed") = 0,
+          py::arg("soft_evidence") = py::none(), py::arg("jeffrey") = py::none(),
           "{variable: {state: P(state | evidence)}} for every variable (continuous models: {variable: "
           "{'mean': m, 'variance': v}} for every unobserved one). method: 'jt', 've', 'lbp' (loopy belief "
           "propagation, approximate; answer() gives its iteration info; max_iterations, tolerance, "
@@ -629,38 +672,41 @@ PYBIND11_MODULE(_pgm, m) {
           "burn_in, seed apply to them only) or 'auto'.")
       .def(
           "query",
-          [](const Model& self, py::handle targets, py::handle ev, const std::string& method, py::handle max_memory) {
+          [](const Model& self, py::handle targets, py::handle ev, const std::string& method, py::handle max_memory,
+             py::handle soft, py::handle jeffrey) {
             Query q;
             q.targets = names(targets, "targets");
-            q.evidence = evidence(self, ev);
+            q.evidence = full_evidence(self, ev, soft, jeffrey, max_memory);
             q.method = method;
             return marginals_dict(answer(self, std::move(q), max_memory));
           },
           py::arg("targets"), py::arg("evidence") = py::none(), py::arg("method") = "auto",
-          py::arg("max_memory") = py::none(), "The targets' posterior marginals, in the order given (as marginals()).")
+          py::arg("max_memory") = py::none(), py::arg("soft_evidence") = py::none(), py::arg("jeffrey") = py::none(),
+          "The targets' posterior marginals, in the order given (as marginals()).")
       .def(
           "joint",
-          [](const Model& self, py::handle targets, py::handle ev, const std::string& method, py::handle max_memory) {
+          [](const Model& self, py::handle targets, py::handle ev, const std::string& method, py::handle max_memory,
+             py::handle soft, py::handle jeffrey) {
             Query q;
             q.targets = names(targets, "targets");
             q.shape = Query::Shape::joint;
-            q.evidence = evidence(self, ev);
+            q.evidence = full_evidence(self, ev, soft, jeffrey, max_memory);
             q.method = method;
             return answer(self, std::move(q), max_memory);
           },
           py::arg("targets"), py::arg("evidence") = py::none(), py::arg("method") = "auto",
-          py::arg("max_memory") = py::none(),
+          py::arg("max_memory") = py::none(), py::arg("soft_evidence") = py::none(), py::arg("jeffrey") = py::none(),
           "The joint posterior of the targets: a Result with .variables, .states, .values (numpy, first variable "
           "on axis 0), .probability_of_evidence, .log_probability_of_evidence.")
       .def(
           "conditional",
           [](const Model& self, const std::string& x, const std::string& given, py::handle ev, const std::string& method,
-             py::handle max_memory) {
+             py::handle max_memory, py::handle soft, py::handle jeffrey) {
             Query q;
             q.targets = {x};
             q.shape = Query::Shape::conditional;
             q.given_variable = given;
-            q.evidence = evidence(self, ev);
+            q.evidence = full_evidence(self, ev, soft, jeffrey, max_memory);
             q.method = method;
             const Result r = answer(self, std::move(q), max_memory);
             py::dict out;
@@ -679,51 +725,53 @@ PYBIND11_MODULE(_pgm, m) {
             return out;
           },
           py::arg("x"), py::arg("given"), py::arg("evidence") = py::none(), py::arg("method") = "auto",
-          py::arg("max_memory") = py::none(),
+          py::arg("max_memory") = py::none(), py::arg("soft_evidence") = py::none(), py::arg("jeffrey") = py::none(),
           "{y: {x: P(x | y, evidence)} or None when P(y | evidence) = 0} for every state y of `given`.")
       // ---- [mpe]
       .def(
           "mpe",
-          [](const Model& self, py::handle ev, py::handle max_memory) {
-            const Evidence e = evidence(self, ev);
+          [](const Model& self, py::handle ev, py::handle max_memory, py::handle soft) {
+            const Evidence e = full_evidence(self, ev, soft);
             const auto options = engine_options(max_memory);
             py::gil_scoped_release release;
             return self.mpe(e, options);
           },
-          py::arg("evidence") = py::none(), py::arg("max_memory") = py::none(),
+          py::arg("evidence") = py::none(), py::arg("max_memory") = py::none(), py::arg("soft_evidence") = py::none(),
           "The most probable full assignment given the evidence (exact; ties: the lowest state index in "
-          "declared variable order). ZeroProbabilityEvidence when the evidence is impossible.")
+          "declared variable order). ZeroProbabilityEvidence when the evidence is impossible. With "
+          "soft_evidence, .probability is P(x, evidence) times the likelihoods of x's states.")
       .def(
           "map",
-          [](const Model& self, py::handle targets, py::handle ev, py::handle max_memory) {
+          [](const Model& self, py::handle targets, py::handle ev, py::handle max_memory, py::handle soft) {
             const auto ts = names(targets, "targets");
-            const Evidence e = evidence(self, ev);
+            const Evidence e = full_evidence(self, ev, soft);
             const auto options = engine_options(max_memory);
             py::gil_scoped_release release;
             return self.map(ts, e, options);
           },
           py::arg("targets"), py::arg("evidence") = py::none(), py::arg("max_memory") = py::none(),
+          py::arg("soft_evidence") = py::none(),
           "The most probable assignment of the targets, every other unobserved variable summed out (exact; "
           "ties as mpe). .probability = P(x, e), .posterior_probability = P(x | e).")
       // ---- [mpe] end
       .def(
           "probability_of_evidence",
-          [](const Model& self, py::handle ev, const std::string& method) {
-            const Evidence e = evidence(self, ev);
+          [](const Model& self, py::handle ev, const std::string& method, py::handle soft) {
+            const Evidence e = full_evidence(self, ev, soft);
             py::gil_scoped_release release;
             return self.probability_of_evidence(e, method);
           },
-          py::arg("evidence") = py::none(), py::arg("method") = "auto",
+          py::arg("evidence") = py::none(), py::arg("method") = "auto", py::arg("soft_evidence") = py::none(),
           "P(e); 0 for impossible evidence (Markov networks: the partition function reduced by e; continuous "
           "models: the density of the observed values).")
       .def(
           "log_probability_of_evidence",
-          [](const Model& self, py::handle ev, const std::string& method) {
-            const Evidence e = evidence(self, ev);
+          [](const Model& self, py::handle ev, const std::string& method, py::handle soft) {
+            const Evidence e = full_evidence(self, ev, soft);
             py::gil_scoped_release release;
             return self.log_probability_of_evidence(e, method);
           },
-          py::arg("evidence") = py::none(), py::arg("method") = "auto",
+          py::arg("evidence") = py::none(), py::arg("method") = "auto", py::arg("soft_evidence") = py::none(),
           "ln P(e), finite whenever P(e) > 0 even when P(e) itself under- or overflows; -inf when impossible.")
       .def(
           "independent",

@@ -57,6 +57,24 @@ using Assignments = query::Assignments;
 // --given/-g (repeatable) and --evidence-file/-e, and --max-memory, as every inference command has them.
 void add_evidence_options(CLI::App& cmd, std::vector<std::string>& given, std::string& evidence_file);
 void add_max_memory_option(CLI::App& cmd, std::string& max_memory);
+
+// --soft X=0.8,0.2 (repeatable, one variable each) and, with `jeffrey`, --jeffrey X=0.3,0.7.
+struct SoftOptions {
+  std::vector<std::string> soft;
+  std::vector<std::string> jeffrey;
+};
+void add_soft_options(CLI::App& cmd, SoftOptions& opts, bool jeffrey);
+// The texts read (query::parse_soft); a malformed one is a UsageError (exit 2), as for --given.
+struct SoftGiven {
+  query::SoftAssignments soft;
+  query::JeffreyTargets jeffrey;
+  [[nodiscard]] bool empty() const noexcept { return soft.empty() && jeffrey.empty(); }
+};
+[[nodiscard]] SoftGiven parse_soft_options(const SoftOptions& opts);
+// `evidence` with the soft evidence and then the Jeffrey targets applied (QueryError, exit 4, for
+// bad numbers, unknown names or a continuous model).
+[[nodiscard]] query::Evidence apply_soft(const Model& model, query::Evidence evidence, const SoftGiven& given,
+                                         std::size_t max_memory_bytes);
 // "8G", "512M", "100k" or a plain byte count (--max-memory); empty: half of physical memory.
 [[nodiscard]] std::size_t parse_memory(const std::string& text);
 // The evidence file's assignments (none when the name is empty), then those of --given (parsed

@@ -123,4 +123,35 @@ void add_max_memory_option(CLI::App& cmd, std::string& max_memory) {
       ->type_name("SIZE");
 }
 
+void add_soft_options(CLI::App& cmd, SoftOptions& opts, bool jeffrey) {
+  cmd.add_option("--soft", opts.soft,
+                 "Soft (virtual) evidence NAME=L1,L2,...: a non-negative likelihood per state of NAME, in declared "
+                 "order; the posterior is proportional to P(x, given) times the likelihoods, and P(e) is their "
+                 "weighted sum; repeatable (one variable each; a variable given twice gets the product)")
+      ->allow_extra_args(false)
+      ->type_name("X=0.8,0.2");
+  if (!jeffrey) return;
+  cmd.add_option("--jeffrey", opts.jeffrey,
+                 "Jeffrey's rule NAME=Q1,Q2,...: fix the posterior marginal of NAME to this distribution (sums to "
+                 "1), the rest following as sum_x q(x) P(. | x, e); repeatable (several variables: iterative "
+                 "proportional fitting); P(e) stays that of the other evidence")
+      ->allow_extra_args(false)
+      ->type_name("X=0.3,0.7");
+}
+
+SoftGiven parse_soft_options(const SoftOptions& opts) {
+  try {
+    return {query::parse_soft(opts.soft, "--soft"), query::parse_soft(opts.jeffrey, "--jeffrey")};
+  } catch (const query::MalformedAssignment& e) {
+    throw UsageError(e.what());  // as a malformed --given: exit 2
+  }
+}
+
+query::Evidence apply_soft(const Model& model, query::Evidence evidence, const SoftGiven& given,
+                           std::size_t max_memory_bytes) {
+  if (!given.soft.empty()) evidence = evidence.with_soft(model, given.soft);
+  if (!given.jeffrey.empty()) evidence = query::jeffrey_evidence(model, evidence, given.jeffrey, max_memory_bytes);
+  return evidence;
+}
+
 }  // namespace pgm::cli

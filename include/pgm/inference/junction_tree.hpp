@@ -98,6 +98,11 @@ class JunctionTree {
   // ZeroProbabilityEvidence when P(e) = 0; QueryError on invalid evidence.
   // Thread-safe: the pattern cache is the only shared mutable state and is locked.
   [[nodiscard]] CalibratedJunctionTree calibrate(const Evidence& evidence) const;
+  // With soft (virtual) evidence: non-negative unary factors λ, each multiplied into the home clique
+  // of its variable for this calibration only (a hard-observed variable's λ at its state scales
+  // P(e)). Marginals ∝ P(x, e) Π λ, P(e) = Σ_x P(x, e) Π λ(x). The structure and the pattern cache
+  // depend on the hard evidence alone. QueryError for a variable this tree does not hold.
+  [[nodiscard]] CalibratedJunctionTree calibrate(const Evidence& evidence, std::span<const Factor> soft) const;
   // The specialised tree calibrate(evidence) would use (from the cache or built now), or null when it
   // would calibrate this tree itself.
   [[nodiscard]] std::shared_ptr<const JunctionTree> specialised_for(const Evidence& evidence) const;
@@ -128,8 +133,12 @@ class JunctionTree {
   [[nodiscard]] bool active(std::size_t factor) const { return active_.empty() || active_[factor]; }
   // Markov networks built for targets: ln Z of the factors left out, reduced by the evidence.
   [[nodiscard]] double rest_log_partition(const Evidence& evidence) const;
-  [[nodiscard]] CalibratedJunctionTree calibrate_checked(const Evidence& evidence) const;
-  [[nodiscard]] CalibratedJunctionTree calibrate_flat(const Evidence& evidence, const Flat& flat) const;
+  [[nodiscard]] CalibratedJunctionTree calibrate_checked(const Evidence& evidence, std::span<const Factor> soft) const;
+  [[nodiscard]] CalibratedJunctionTree calibrate_flat(const Evidence& evidence, const Flat& flat,
+                                                      std::span<const Factor> soft) const;
+  // Soft evidence on observed variables: the log of their λ at the observed states (-inf: zero).
+  // On the others: clears `live` from each one's home clique up to its root.
+  [[nodiscard]] double soft_constant(const Evidence& evidence, std::span<const Factor> soft, std::vector<char>& live) const;
   [[nodiscard]] std::shared_ptr<const Flat> flat() const;  // built on first need, null for large trees
   [[nodiscard]] std::shared_ptr<const Flat> make_flat() const;
   [[nodiscard]] double reduced_entries(const Evidence& evidence) const;

@@ -14,6 +14,7 @@
 #include <pgm/model/markov_network.hpp>
 
 #include <cstddef>
+#include <span>
 #include <vector>
 
 namespace pgm {
@@ -52,6 +53,8 @@ class LoopyBeliefPropagation {
   // any graph, since a zero message entry only ever marks a state no consistent assignment has).
   // Not every impossible evidence is detected on loopy graphs.
   [[nodiscard]] LoopyBeliefPropagationResult run(const Evidence& evidence) const;
+  // With soft (virtual) evidence: non-negative unary factors λ, each one more factor node.
+  [[nodiscard]] LoopyBeliefPropagationResult run(const Evidence& evidence, std::span<const Factor> soft) const;
 
  private:
   const VariableSet* variables_;

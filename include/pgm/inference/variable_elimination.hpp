@@ -45,6 +45,15 @@ class VariableElimination {
   // QueryError on empty or repeated targets or unknown ids; ZeroProbabilityEvidence when P(e) = 0;
   // LimitError when a table would exceed options.max_memory_bytes.
   [[nodiscard]] Posterior joint(std::span<const VariableId> targets, const Evidence& evidence) const;
+  // Soft (virtual) evidence: `soft` holds non-negative unary factors (likelihoods λ over one
+  // variable each, observed or not), multiplied into the pool: the posterior ∝ P(x, e) Π λ and
+  // P(e) = Σ_x P(x, e) Π λ(x). For pruning each soft variable counts as observed (it has an observed
+  // auxiliary child: its ancestors are not barren); Bayes-ball's requisite rule is not used with
+  // soft evidence.
+  [[nodiscard]] Posterior joint(std::span<const VariableId> targets, const Evidence& evidence,
+                                std::span<const Factor> soft) const;
+  [[nodiscard]] double log_probability_of_evidence(const Evidence& evidence, std::span<const Factor> soft) const;
+  [[nodiscard]] double probability_of_evidence(const Evidence& evidence, std::span<const Factor> soft) const;
   // P(target | evidence) for one target.
   [[nodiscard]] Factor marginal(VariableId target, const Evidence& evidence) const;
   // One marginal per target, in the order given.
@@ -61,12 +70,13 @@ class VariableElimination {
   // The stages of a query: relevance (relevance.hpp), then pool → order → memory check → eliminate
   // (detail/elimination.hpp, sum-product here). `posterior_only` (Bayesian networks with evidence)
   // asks for the requisite CPTs, which give the posterior but not P(e).
-  [[nodiscard]] Relevance relevant(std::span<const VariableId> keep, const Evidence& evidence, bool posterior_only) const;
+  [[nodiscard]] Relevance relevant(std::span<const VariableId> keep, const Evidence& evidence, bool posterior_only,
+                                   std::span<const Factor> soft = {}) const;
   // Eliminates everything except `keep` from the relevant factors; returns the unnormalised product
   // over keep (largest entry 1, or all zero) and the log of the scale taken out of it, so neither
   // underflows nor overflows.
   [[nodiscard]] std::pair<Factor, double> eliminate(std::span<const VariableId> keep, const Evidence& evidence,
-                                                    const Relevance& relevant) const;
+                                                    const Relevance& relevant, std::span<const Factor> soft = {}) const;
   // LimitError when the largest clique of `order`, or the table over `keep`, exceeds the limit.
   void check_memory(const EliminationOrder& order, std::span<const VariableId> keep) const;
   [[nodiscard]] double log2_table_size(std::span<const VariableId> scope) const;

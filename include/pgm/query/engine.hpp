@@ -42,6 +42,10 @@ struct EngineInfo {
   // The model kinds it answers; make_engine refuses others with QueryError.
   std::vector<ModelKind> kinds;
   std::function<std::unique_ptr<Engine>(const Model&, const EngineOptions&)> make;
+  // Whether it uses soft evidence (Evidence::soft()). Engines that do not are refused by name
+  // (QueryError) when a query carries soft evidence, by make_engine's one check; off by default,
+  // so an engine must say it handles soft evidence before it is given any.
+  bool soft_evidence = false;
 };
 
 // The engine `method` names for this model, or "auto" (see Query::method), which picks per query.

@@ -3,9 +3,16 @@
 // Hard evidence (a state per discrete variable) and continuous evidence (a value per Gaussian
 // variable). Always sorted by variable id, one entry per variable; a variable given twice must
 // agree (QueryError otherwise); unknown names or states are refused with a QueryError listing what
-// exists. Soft (likelihood) evidence is the next issue's: it will be one more member here (a weight
-// vector per variable), and engines that cannot use it will refuse it by name.
+// exists.
+//
+// Soft (virtual, likelihood) evidence (Pearl): a non-negative likelihood λ(x) per state of a
+// discrete variable X, as if an auxiliary child of X had been observed with P(obs | x) ∝ λ(x). The
+// posterior is proportional to P(x, hard evidence) · Π λ(x) and P(e) becomes
+// Σ_x P(x, e_hard) Π λ(x) (the scale of λ matters for P(e), not for posteriors). Engines multiply
+// each λ in as a unary factor; engines that cannot are refused by name (EngineInfo::soft_evidence).
+// See docs/soft-evidence.md.
 #include <pgm/core/error.hpp>
+#include <pgm/core/factor.hpp>
 #include <pgm/core/variable.hpp>
 #include <pgm/gaussian/gaussian.hpp>
 
@@ -64,6 +71,16 @@ class MalformedAssignment : public QueryError {
 [[nodiscard]] Assignments combine_assignments(Assignments first, std::string_view first_source, Assignments second,
                                               std::string_view second_source);
 
+// Soft evidence as front ends read it: (name, one likelihood per state in declared state order).
+using SoftAssignments = std::vector<std::pair<std::string, std::vector<double>>>;
+
+// Reads soft-evidence texts "X=0.8,0.2" (one variable per text, as one --soft option gives it) in
+// the order given, spaces and tabs trimmed; a variable may appear more than once (Evidence::with_soft
+// multiplies the repeats). MalformedAssignment when a text is not NAME=NUMBER,NUMBER,... (no '=',
+// an empty name or item, something that is not a number); the numbers themselves (sign, finiteness,
+// count) are checked against the model by with_soft. `source` names the texts in messages ("--soft").
+[[nodiscard]] SoftAssignments parse_soft(std::span<const std::string> texts, std::string_view source);
+
 class Evidence {
  public:
   // No evidence: valid for every model.
@@ -79,7 +96,17 @@ class Evidence {
   // conflicting repeats, or a discrete model.
   [[nodiscard]] static Evidence from_values(const Model& model, std::span<const std::pair<std::string, double>> pairs);
 
+  // This evidence plus soft evidence on `model` (discrete only: QueryError for continuous models),
+  // checked once: QueryError naming the variable for an unknown name, a count of numbers other than
+  // its number of states, a negative, NaN or infinite likelihood, or all zeros. A variable given
+  // soft evidence twice (here, or here and before) gets the product of the likelihoods, as two
+  // independent virtual observations (two auxiliary children) would give. A hard-observed variable
+  // may also have soft evidence: λ at its observed state scales P(e) (λ = 0 there makes P(e) = 0).
+  [[nodiscard]] Evidence with_soft(const Model& model, const SoftAssignments& soft) const;
+
+  // No hard (or continuous) evidence; soft evidence may still be present (has_soft()).
   [[nodiscard]] bool empty() const noexcept { return names_.empty(); }
+  [[nodiscard]] bool has_soft() const noexcept { return !soft_.empty(); }
   [[nodiscard]] std::size_t size() const noexcept { return names_.size(); }
   [[nodiscard]] bool continuous() const noexcept { return continuous_; }
 
@@ -94,8 +121,17 @@ class Evidence {
   // The pairs as first given (repeats removed), for messages that quote the user's evidence:
   // states by name (discrete) or values as text (continuous).
   [[nodiscard]] const Assignments& as_given() const noexcept { return as_given_; }
-  // "A=a, B=b" in the order given; empty without evidence.
+  // Soft evidence: (id, likelihoods) sorted by id, one entry per variable (repeats multiplied).
+  [[nodiscard]] const std::vector<std::pair<VariableId, std::vector<double>>>& soft() const noexcept { return soft_; }
+  // The same as (name, likelihoods) in the order first given, for output.
+  [[nodiscard]] const SoftAssignments& soft_as_given() const noexcept { return soft_as_given_; }
+  // The same as unary factors sorted by id: what engines multiply in.
+  [[nodiscard]] const std::vector<Factor>& soft_factors() const noexcept { return soft_factors_; }
+  // "A=a, B=b" in the order given, then "soft X=[0.8, 0.2]" per soft-evidence variable; empty
+  // without evidence.
   [[nodiscard]] std::string text() const;
+  // "X=[0.8, 0.2], Y=[...]" (soft evidence only); empty without it.
+  [[nodiscard]] std::string soft_text() const;
 
   // True when built against this model (or a copy of it).
   [[nodiscard]] bool checked_against(const Model& model) const noexcept;
@@ -111,6 +147,28 @@ class Evidence {
   ContinuousEvidence values_as_given_;
   std::vector<std::string> names_;
   Assignments as_given_;
+  std::vector<std::pair<VariableId, std::vector<double>>> soft_;
+  SoftAssignments soft_as_given_;
+  std::vector<Factor> soft_factors_;
 };
+
+// ---- Jeffrey's rule: fixing the posterior marginal of X to a given distribution q, the rest
+// following as P'(·) = Σ_x q(x) P(· | x, e). It equals soft evidence with λ(x) = q(x) / P(x | e).
+
+// Jeffrey targets as front ends read them: (name, q in declared state order).
+using JeffreyTargets = SoftAssignments;
+
+// The soft evidence that imposes the Jeffrey targets on top of `evidence` (hard and soft): returns
+// `evidence` with the likelihoods added. Each q is checked (discrete variable, one number per
+// state, finite, non-negative, summing to 1 within 1e-9; a variable named twice is refused);
+// QueryError when q(x) > 0 where P(x | e) = 0 (that marginal cannot be reached). Several targets:
+// iterative proportional fitting (each in turn rescaled to its q) until every marginal is within
+// 1e-12 of its target, at most 1000 sweeps (QueryError when they do not meet: the targets are
+// inconsistent with the model, or only reachable in the limit). The likelihoods are scaled so
+// that P(e) stays that of `evidence` (Jeffrey's rule observes nothing). Computed by variable
+// elimination ("ve") within max_memory_bytes (LimitError beyond).
+[[nodiscard]] Evidence jeffrey_evidence(const Model& model, const Evidence& evidence,
+                                        const JeffreyTargets& targets,
+                                        std::size_t max_memory_bytes = std::size_t{8} << 30);
 
 }  // namespace pgm::query

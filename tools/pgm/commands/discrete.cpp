@@ -38,6 +38,7 @@ struct InferenceOptions {
   std::string method = "jt";
   std::string max_memory;  // empty: half the machine's memory
   bool json = false;
+  SoftOptions soft;  // --soft, --jeffrey
   // ---- issue 11: loopy belief propagation (--method lbp); the options say whether they were given.
   LoopyBeliefPropagationOptions lbp;
   long long max_iterations_given = 1000;  // signed, so "-1" is refused rather than wrapped
@@ -55,6 +56,7 @@ struct InferenceOptions {
 void add_inference_options(CLI::App& cmd, InferenceOptions& opts) {
   add_model_options(cmd, opts.model);
   add_evidence_options(cmd, opts.given, opts.evidence_file);
+  add_soft_options(cmd, opts.soft, true);
   cmd.add_option("--method", opts.method,
                  "Inference engine: ve (variable elimination) or jt (junction tree: one calibration gives every "
                  "marginal; joint and --by tables always use ve) or lbp (loopy belief propagation: approximate "
@@ -157,12 +159,33 @@ struct Answer {
   query::Result result;
   query::Assignments given;  // the evidence as given
   bool markov = false;       // P(e) is a partition function
+  query::SoftAssignments soft;     // soft evidence (repeats multiplied), in the order given
+  query::JeffreyTargets jeffrey;   // Jeffrey targets as given
+  [[nodiscard]] bool any_evidence() const { return !given.empty() || !soft.empty() || !jeffrey.empty(); }
 };
 
+// The soft evidence and Jeffrey targets of a query, for printing (the Jeffrey targets enter the
+// query's evidence as likelihoods; they are shown as the user gave them).
+struct SoftShown {
+  query::SoftAssignments soft;
+  query::JeffreyTargets jeffrey;
+};
+
+// The query's evidence: the names given, then --soft, then --jeffrey; and what to show of them.
+[[nodiscard]] query::Evidence evidence_for(const Model& model, const Assignments& given, const SoftGiven& soft,
+                                           std::size_t max_memory, SoftShown& shown) {
+  query::Evidence e = query::Evidence::from_names(model, given);
+  if (!soft.soft.empty()) e = e.with_soft(model, soft.soft);
+  shown.soft = e.soft_as_given();
+  shown.jeffrey = soft.jeffrey;
+  return apply_soft(model, std::move(e), {{}, soft.jeffrey}, max_memory);
+}
+
 [[nodiscard]] Answer ask(const Model& model, const query::Query& q, std::size_t max_memory_bytes,
-                         const LoopyBeliefPropagationOptions& lbp = {}, const SamplingOptions& sampling = {}) {
+                         const LoopyBeliefPropagationOptions& lbp = {}, const SamplingOptions& sampling = {},
+                         const SoftShown& shown = {}) {
   Answer a{answer(model, q, max_memory_bytes, lbp, sampling), q.evidence.as_given(),
-           model.kind() == query::ModelKind::markov_network};
+           model.kind() == query::ModelKind::markov_network, shown.soft, shown.jeffrey};
   // An approximation that did not settle is still printed, with a warning.
   if (const auto& info = a.result.approximate; info && !info->converged)
     std::cerr << "pgm: warning: loopy belief propagation did not converge in " << info->iterations
@@ -177,8 +200,21 @@ struct Answer {
 // ---------------------------------------------------------------------------------------------
 // JSON
 
+// {"X": [0.8, 0.2], ...}
+[[nodiscard]] Json likelihoods_json(const query::SoftAssignments& soft) {
+  Json out = Json::object();
+  for (const auto& [name, lambda] : soft) {
+    Json values = Json::array();
+    for (double x : lambda) values.push_back(number_json(x));
+    append(out, name, std::move(values));
+  }
+  return out;
+}
+
 void add_evidence_fields(Json& out, const Answer& a) {
   out["evidence"] = evidence_json(a.given);
+  if (!a.soft.empty()) out["soft_evidence"] = likelihoods_json(a.soft);
+  if (!a.jeffrey.empty()) out["jeffrey"] = likelihoods_json(a.jeffrey);
   out["probability_of_evidence"] = number_json(a.result.probability_of_evidence);
   out["log_probability_of_evidence"] = number_json(a.result.log_probability_of_evidence);
 }
@@ -215,8 +251,8 @@ void add_evidence_fields(Json& out, const Answer& a) {
   const double log_pe = a.result.log_probability_of_evidence;
   const bool plain = std::isfinite(pe) && (pe >= std::numeric_limits<double>::min() || !std::isfinite(log_pe));
   const std::string value = plain ? format_number(pe, 6) : "exp(" + format_number(log_pe, 10) + ")";
-  if (a.markov) return (a.given.empty() ? "Z = " : "Z(e) = ") + value;
-  if (a.given.empty()) return {};
+  if (a.markov) return (a.any_evidence() ? "Z(e) = " : "Z = ") + value;
+  if (!a.any_evidence()) return {};
   return "P(e) = " + value;
 }
 
@@ -229,9 +265,24 @@ void print_title(std::ostream& out, const std::string& lhs, const std::string& c
   out << title << (note.empty() ? "" : "   " + note) << '\n';
 }
 
+// "[0.8, 0.2]"
+[[nodiscard]] std::string numbers_text(const std::vector<double>& xs) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < xs.size(); ++i) out += (i ? ", " : "") + format_number(xs[i], 6);
+  return out + "]";
+}
+
+// "A=a, soft X=[0.8, 0.2], Jeffrey Y=[0.3, 0.7]"
+[[nodiscard]] std::string evidence_text(const Answer& a) {
+  std::string e = format_assignments(a.given);
+  for (const auto& [name, lambda] : a.soft) e += (e.empty() ? "soft " : ", soft ") + name + "=" + numbers_text(lambda);
+  for (const auto& [name, q] : a.jeffrey) e += (e.empty() ? "Jeffrey " : ", Jeffrey ") + name + "=" + numbers_text(q);
+  return e;
+}
+
 [[nodiscard]] std::string conditions_of(const Answer& a, const std::string& extra = {}) {
   std::string c = extra;
-  const std::string e = format_assignments(a.given);
+  const std::string e = evidence_text(a);
   if (!c.empty() && !e.empty()) c += ", ";
   return c + e;
 }
@@ -383,7 +434,7 @@ void print_conditional(const Answer& a, bool json) {
   print_title(std::cout, x, conditions_of(a, y), a);
   std::size_t state_width = 0;
   for (const auto& s : x_states) state_width = std::max(state_width, display_width(s));
-  const std::string given_text = a.given.empty() ? "" : " | " + format_assignments(a.given);
+  const std::string given_text = a.any_evidence() ? " | " + evidence_text(a) : "";
   for (std::size_t j = 0; j < r.conditional.size(); ++j) {
     const std::string& yj = r.given_states[j];
     const std::string p_y = "P(" + y + "=" + yj + given_text + ")";
@@ -410,9 +461,11 @@ void run_marginals(InferenceOptions& opts) {
   const std::size_t max_memory = parse_memory(opts.max_memory);
   set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(opts.given);
+  const SoftGiven soft = parse_soft_options(opts.soft);
   const Model model = load_model(opts.model);
   given = with_evidence_file(opts.evidence_file, std::move(given));
   if (!model.discrete()) {
+    if (!soft.empty()) (void)apply_soft(model, {}, soft, max_memory);  // the library's refusal
     // Every variable not observed: its posterior mean and variance.
     std::vector<std::string> targets;
     for (const auto& v : model.variables()) {
@@ -425,9 +478,10 @@ void run_marginals(InferenceOptions& opts) {
     return;
   }
   query::Query q;  // every variable's marginal
-  q.evidence = query::Evidence::from_names(model, given);
+  SoftShown shown;
+  q.evidence = evidence_for(model, given, soft, max_memory, shown);
   q.method = opts.method;
-  print_marginals(ask(model, q, max_memory, opts.lbp, opts.sampling), opts.json);
+  print_marginals(ask(model, q, max_memory, opts.lbp, opts.sampling, shown), opts.json);
 }
 
 struct QueryCommand {
@@ -443,15 +497,18 @@ void run_query(QueryCommand& cmd) {
   const std::size_t max_memory = parse_memory(cmd.common.max_memory);
   set_max_table_bytes(max_memory);  // every table the library allocates, not only the engines'
   Assignments given = parse_assignments(cmd.common.given);
+  const SoftGiven soft = parse_soft_options(cmd.common.soft);
   const Model model = load_model(cmd.common.model);
   given = with_evidence_file(cmd.common.evidence_file, std::move(given));
   if (!model.discrete()) {
+    if (!soft.empty()) (void)apply_soft(model, {}, soft, max_memory);  // the library's refusal
     if (!cmd.by.empty()) throw QueryError("--by needs a discrete model; a Gaussian query already gives the joint");
     run_gaussian_query(model, cmd.targets, given, cmd.common.json, std::cout);
     return;
   }
   query::Query q;
-  q.evidence = query::Evidence::from_names(model, given);
+  SoftShown shown;
+  q.evidence = evidence_for(model, given, soft, max_memory, shown);
   q.targets = cmd.targets;
   q.method = cmd.common.method;
   if (!cmd.by.empty()) {
@@ -462,12 +519,12 @@ void run_query(QueryCommand& cmd) {
     if (ids[0] == y) throw QueryError("--by '" + cmd.by + "' is the target itself");
     q.shape = query::Query::Shape::conditional;
     q.given_variable = cmd.by;
-    print_conditional(ask(model, q, max_memory), cmd.common.json);
+    print_conditional(ask(model, q, max_memory, {}, {}, shown), cmd.common.json);
   } else if (cmd.joint) {
     q.shape = query::Query::Shape::joint;
-    print_joint(ask(model, q, max_memory), cmd.common.json);
+    print_joint(ask(model, q, max_memory, {}, {}, shown), cmd.common.json);
   } else {
-    print_marginals(ask(model, q, max_memory, cmd.common.lbp, cmd.common.sampling), cmd.common.json);
+    print_marginals(ask(model, q, max_memory, cmd.common.lbp, cmd.common.sampling, shown), cmd.common.json);
   }
 }
 

@@ -23,12 +23,16 @@ struct ExplainOptions {
   std::vector<std::string> targets;  // map only
   std::string max_memory;  // empty: half the machine's memory
   bool json = false;
-  // room for --soft (soft evidence, a later part of issue 11)
+  SoftOptions soft;  // --soft
 };
 
 void add_explain_options(CLI::App& cmd, ExplainOptions& opts) {
   add_model_options(cmd, opts.model);
   add_evidence_options(cmd, opts.given, opts.evidence_file);
+  add_soft_options(cmd, opts.soft, false);
+  CLI::Option* soft = cmd.get_option("--soft");
+  soft->description(soft->get_description() +
+                    "; the probability printed is then P(x, e) times the likelihoods of x's states");
   add_max_memory_option(cmd, opts.max_memory);
   cmd.add_flag("--json", opts.json, "Print JSON instead of text");
 }
@@ -46,12 +50,14 @@ Asked read(const ExplainOptions& opts) {
   options.max_memory_bytes = parse_memory(opts.max_memory);
   set_max_table_bytes(options.max_memory_bytes);  // every table the library allocates
   Assignments given = parse_assignments(opts.given);
+  const SoftGiven soft = parse_soft_options(opts.soft);
   Model model = load_model(opts.model);
   given = with_evidence_file(opts.evidence_file, std::move(given));
   if (!model.discrete())
     throw QueryError("a most probable explanation needs a discrete model (Bayesian or Markov network); this is a " +
                      std::string(query::to_string(model.kind())) + " model");
   query::Evidence evidence = query::Evidence::from_names(model, given);
+  evidence = apply_soft(model, std::move(evidence), soft, options.max_memory_bytes);
   return {std::move(model), std::move(evidence), options};
 }
 
@@ -80,8 +86,25 @@ void print_assignment(const query::Explanation& x, const std::vector<std::string
   table.print(std::cout);
 }
 
-std::string given_text(const query::Explanation& x) {
-  return x.evidence.empty() ? std::string() : " given " + format_assignments(x.evidence);
+// " given A=a, soft X=[0.8, 0.2]"
+std::string given_text(const query::Explanation& x, const query::Evidence& e) {
+  std::string text = format_assignments(x.evidence);
+  for (const auto& [name, lambda] : e.soft_as_given()) {
+    text += (text.empty() ? "soft " : ", soft ") + name + "=[";
+    for (std::size_t i = 0; i < lambda.size(); ++i) text += (i ? ", " : "") + format_number(lambda[i], 6);
+    text += "]";
+  }
+  return text.empty() ? std::string() : " given " + text;
+}
+
+Json soft_json(const query::Evidence& e) {
+  Json out = Json::object();
+  for (const auto& [name, lambda] : e.soft_as_given()) {
+    Json values = Json::array();
+    for (double x : lambda) values.push_back(number_json(x));
+    append(out, name, std::move(values));
+  }
+  return out;
 }
 
 void run_mpe(const ExplainOptions& opts) {
@@ -93,13 +116,19 @@ void run_mpe(const ExplainOptions& opts) {
     out["probability"] = number_json(x.probability);
     out["log_probability"] = number_json(x.log_probability);
     out["evidence"] = evidence_json(x.evidence);
+    if (a.evidence.has_soft()) out["soft_evidence"] = soft_json(a.evidence);
     print_json(out, std::cout);
     return;
   }
-  std::cout << "Most probable explanation" << given_text(x) << "\n";
+  std::cout << "Most probable explanation" << given_text(x, a.evidence) << "\n";
   print_assignment(x, a.evidence.names());
-  std::cout << "P = " << format_probability(x.probability) << "  (ln P = " << format_number(x.log_probability)
-            << ")\n";
+  // With soft evidence the figure is P(x, e) times the likelihoods of x's states.
+  if (a.evidence.has_soft())
+    std::cout << "P(x, e) x likelihoods = " << format_probability(x.probability)
+              << "  (ln = " << format_number(x.log_probability) << ")\n";
+  else
+    std::cout << "P = " << format_probability(x.probability) << "  (ln P = " << format_number(x.log_probability)
+              << ")\n";
 }
 
 void run_map(const ExplainOptions& opts) {
@@ -112,17 +141,19 @@ void run_map(const ExplainOptions& opts) {
     out["posterior_probability"] = number_json(x.posterior_probability.value_or(0.0));
     out["log_probability"] = number_json(x.log_probability);
     out["evidence"] = evidence_json(x.evidence);
+    if (a.evidence.has_soft()) out["soft_evidence"] = soft_json(a.evidence);
     print_json(out, std::cout);
     return;
   }
   std::cout << "Most probable assignment of " << x.assignment.size()
-            << (x.assignment.size() == 1 ? " variable" : " variables") << given_text(x)
+            << (x.assignment.size() == 1 ? " variable" : " variables") << given_text(x, a.evidence)
             << " (the others summed out)\n";
   print_assignment(x, {});
-  const std::string e = x.evidence.empty() ? "" : ", e";
+  const bool any = !x.evidence.empty() || a.evidence.has_soft();
+  const std::string e = any ? ", e" : "";
   std::cout << "P(x" << e << ") = " << format_probability(x.probability) << "  (ln = " << format_number(x.log_probability)
             << ")\n";
-  if (!x.evidence.empty())
+  if (any)
     std::cout << "P(x | e) = " << format_probability(x.posterior_probability.value_or(0.0)) << "\n";
 }
 
