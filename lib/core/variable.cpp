@@ -32,7 +32,10 @@ VariableId VariableSet::add(Variable v) {
   if (v.name.empty()) throw ModelError("a variable has an empty name");
   if (by_name_.count(v.name)) throw ModelError("variable '" + v.name + "' is declared twice");
   if (v.states.empty()) throw ModelError("variable '" + v.name + "' has no states");
-  std::unordered_set<std::string> seen;
+  // Views into v.states, reserved up front: a variable may have millions of states (a UAI
+  // cardinality), and copying each name into a growing set cost seconds.
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(v.states.size());
   for (const auto& s : v.states) {
     if (!seen.insert(s).second)
       throw ModelError("variable '" + v.name + "' lists state '" + s + "' twice");
