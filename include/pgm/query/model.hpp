@@ -201,8 +201,9 @@ class Model {
   // The most probable full assignment given the evidence.
   [[nodiscard]] Explanation mpe(const Evidence& evidence = {}, const EngineOptions& options = {}) const;
   // The most probable assignment of `targets` (at least one, no repeats) with every other
-  // unobserved variable summed out: the non-targets are summed out first (variable elimination
-  // down to the targets' joint table), then the maximum is taken over the targets.
+  // unobserved variable summed out, by a constrained elimination order: the non-targets are summed
+  // out first, then the targets are maximised with traceback, so no table over all the targets is
+  // formed; LimitError when that order's largest table is over options.max_memory_bytes.
   [[nodiscard]] Explanation map(std::vector<std::string> targets, const Evidence& evidence = {},
                                 const EngineOptions& options = {}) const;
   // ---- [mpe] end
