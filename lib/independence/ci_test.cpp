@@ -36,6 +36,10 @@ CiTestResult discrete_ci_test(CiTestKind kind, const DiscreteColumns& data, doub
   if (kind == CiTestKind::fisher_z) throw QueryError("fisher-z is a test for continuous columns");
   if (data.y.size() != n || data.stratum.size() != n) throw QueryError("the columns of a test differ in length");
   if (n == 0) throw QueryError("no rows to test: every row has a missing cell in the tested columns");
+  for (std::size_t i = 0; i < n; ++i) {
+    if (data.x[i] >= data.x_levels || data.y[i] >= data.y_levels || data.stratum[i] >= data.strata)
+      throw QueryError("row " + std::to_string(i + 1) + " of a test has a category code out of range");
+  }
 
   // Rows grouped by stratum (a counting sort), so each stratum's table is filled from its own rows.
   std::vector<std::size_t> start(std::size_t{data.strata} + 1, 0);
