@@ -3,7 +3,8 @@
 //
 // The regularized upper incomplete gamma function Q(a, x) = Γ(a, x) / Γ(a) by the power series of
 // P = 1 − Q below x = a + 1 and by the continued fraction of Q above it (Numerical Recipes §6.2,
-// Cephes igamc), to a relative accuracy of ~1e-13 in the normal range. The prefactor
+// Cephes igamc). Relative error ~1e-15 · a against 40-digit mpmath (a ≤ 100: < 1e-13; a = 1000:
+// 5e-13; a = 1e5: 1.5e-10), from rounding in ln of the prefactor, a ln x − x − ln Γ(a). The prefactor
 // x^a e^(−x) / Γ(a) is formed in log space, so log_regularized_gamma_q stays finite (and Q itself
 // is right, not 0) for tails down to the smallest double (~5e-324).
 
