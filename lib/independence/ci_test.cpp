@@ -148,7 +148,10 @@ CiTestResult fisher_z_test(std::span<const double> columns, std::size_t n, std::
   }
   const Eigen::MatrixXd corr = scale.asDiagonal() * cov * scale.asDiagonal();
   const Eigen::LDLT<Eigen::MatrixXd> ldlt(corr);
-  if (ldlt.info() != Eigen::Success || !ldlt.isPositive() || ldlt.rcond() < 1e-12) {
+  // D holds the pivoted conditional variances (1 − R² of a column on those before it): one at
+  // rounding level means a column is a linear combination of the others.
+  if (ldlt.info() != Eigen::Success || !ldlt.isPositive() || !(ldlt.vectorD().minCoeff() > 1e-10) ||
+      ldlt.rcond() < 1e-12) {
     std::string list;
     for (std::size_t j = 0; j < m; ++j) list += (j ? ", " : "") + name(j);
     throw NumericalError("fisher-z: the correlation matrix of " + list +

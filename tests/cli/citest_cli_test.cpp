@@ -16,7 +16,7 @@
 
 namespace {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;
 using pgm::testing::run_pgm;
 
 std::string model(const std::string& name) { return std::string(PGM_SOURCE_DIR) + "/models/" + name; }
