@@ -23,6 +23,7 @@ from ._pgm import (  # noqa: F401
     Result,
     UnsupportedError,
     ZeroProbabilityEvidence,
+    citest,  # issue 12: independence tests on data
     engines,
 )
 from ._yaml import to_yaml as _to_yaml
@@ -32,7 +33,7 @@ __version__ = getattr(_pgm, "__version__", "0")
 __all__ = [
     "Error", "ModelError", "QueryError", "ZeroProbabilityEvidence", "UnsupportedError", "LimitError",
     "NumericalError", "Model", "Result", "Independence", "Gaussian", "Explanation", "load", "loads", "from_dict",
-    "engines",
+    "engines", "citest",
 ]
 
 

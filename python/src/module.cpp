@@ -9,12 +9,14 @@
 #include <pgm/core/error.hpp>
 #include <pgm/query.hpp>
 #include <pgm/query/batch.hpp>
+#include <pgm/query/citest.hpp>  // [citest] issue 12
 
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>  // [citest] std::find
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -454,6 +456,100 @@ std::string model_repr(const Model& m) {
 
 // The continuous model functions need the joint Gaussian; so do .mean/.covariance.
 const pgm::Gaussian& joint_gaussian(const Model& m) { return m.joint_gaussian(); }
+
+// ---- [citest] issue 12: pgm.citest(data, x, y, given, test, alpha) over query::citest.
+// A cell as the library reads it: None and NaN are missing (""), str as is, anything else by str()
+// (a Python float's str is its shortest round-trip form, so numbers keep every bit).
+std::string citest_cell(py::handle v) {
+  if (v.is_none()) return {};
+  if (py::isinstance<py::str>(v)) return v.cast<std::string>();
+  if (is_real(v) && !py::isinstance<py::int_>(v)) {
+    const double d = py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>();
+    if (std::isnan(d)) return {};
+  }
+  return py::str(v).cast<std::string>();
+}
+
+py::dict citest(py::handle data, const std::string& x, const std::string& y, py::handle given, const std::string& test,
+                double alpha) {
+  pgm::query::CiTestOptions options;
+  options.x = x;
+  options.y = y;
+  if (py::isinstance<py::str>(given)) {
+    // "C,D" as on the command line, or one name.
+    const std::string text = given.cast<std::string>();
+    std::size_t start = 0;
+    for (;;) {
+      const std::size_t comma = text.find(',', start);
+      options.given.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  } else {
+    options.given = names(given, "given", true);
+  }
+  options.test = pgm::query::parse_ci_test_kind(test);
+  options.alpha = alpha;
+  std::vector<std::string> wanted{x, y};
+  wanted.insert(wanted.end(), options.given.begin(), options.given.end());
+
+  pgm::query::DataTable table;
+  py::object os = py::module_::import("os");
+  if (py::isinstance<py::str>(data) || py::hasattr(data, "__fspath__")) {
+    const std::string path = os.attr("fspath")(data).cast<std::string>();
+    py::gil_scoped_release release;
+    table = pgm::query::read_data_table(path);
+  } else if (py::isinstance<py::dict>(data)) {
+    // {name: column}: only the tested columns are converted; all names are kept for messages.
+    table.source = "data";
+    for (auto [k, v] : py::reinterpret_borrow<py::dict>(data)) {
+      if (!py::isinstance<py::str>(k)) type_error("data's keys must be column names (str), not " + type_name(k));
+      table.names.push_back(k.cast<std::string>());
+      table.columns.emplace_back();
+      if (std::find(wanted.begin(), wanted.end(), table.names.back()) == wanted.end()) continue;
+      if (py::isinstance<py::str>(v) || !py::isinstance<py::iterable>(v))
+        type_error("data['" + table.names.back() + "'] must be a list or array of cells, not " + type_name(v));
+      for (py::handle c : py::iter(v)) table.columns.back().push_back(citest_cell(c));
+    }
+    std::size_t rows = std::string::npos;
+    for (std::size_t j = 0; j < table.names.size(); ++j) {
+      if (std::find(wanted.begin(), wanted.end(), table.names[j]) == wanted.end()) continue;
+      if (rows == std::string::npos) rows = table.columns[j].size();
+      if (table.columns[j].size() != rows)
+        throw py::value_error("data's columns differ in length: '" + table.names[j] + "' has " +
+                              std::to_string(table.columns[j].size()) + " cells, another " + std::to_string(rows));
+    }
+  } else if (py::isinstance<py::sequence>(data)) {
+    // [{name: cell}, ...]: a missing key is a missing cell.
+    table.source = "data";
+    table.names = wanted;
+    table.columns.resize(wanted.size());
+    for (py::handle row : data) {
+      if (!py::isinstance<py::dict>(row)) type_error("data's rows must be dicts of column name to cell, not " + type_name(row));
+      const auto d = py::reinterpret_borrow<py::dict>(row);
+      for (std::size_t j = 0; j < wanted.size(); ++j) {
+        table.columns[j].push_back(d.contains(wanted[j]) ? citest_cell(d[py::str(wanted[j])]) : std::string());
+      }
+    }
+  } else {
+    type_error("data must be a CSV path, a dict of columns or a list of row dicts, not " + type_name(data));
+  }
+  pgm::CiTestResult r;
+  {
+    py::gil_scoped_release release;
+    r = pgm::query::citest(table, options);
+  }
+  py::dict out;
+  out["test"] = pgm::ci_test_name(r.kind);
+  out["statistic"] = r.statistic;
+  out["dof"] = r.dof;
+  out["p_value"] = r.p_value;
+  out["alpha"] = r.alpha;
+  out["independent"] = r.independent;
+  out["n"] = r.n;
+  return out;
+}
+// ---- [citest] end
 
 }  // namespace
 
@@ -934,5 +1030,12 @@ PYBIND11_MODULE(_pgm, m) {
       py::arg("variables"), py::arg("mean"), py::arg("covariance"), py::arg("name") = "",
       "A multivariate Gaussian model from names, a mean vector and a covariance matrix (numpy or lists). "
       "ModelError unless the sizes agree and the covariance is symmetric positive definite.");
+  // ---- [citest] issue 12
+  m.def("citest", &citest, py::arg("data"), py::arg("x"), py::arg("y"), py::arg("given") = py::none(),
+        py::arg("test") = "chi2", py::arg("alpha") = 0.05,
+        "A test of X _||_ Y | given on data, as `pgm citest`: data a CSV path, a dict of columns {name: cells} or a "
+        "list of row dicts; cells are category labels (chi2, g2) or numbers (fisher-z); None, NaN or an empty "
+        "string is missing and drops the row. Returns {test, statistic, dof, p_value, alpha, independent, n}.");
+  // ---- [citest] end
   m.def("engines", &pgm::query::engine_names, "The inference engines a method= argument can name.");
 }
