@@ -512,6 +512,37 @@ FitResult fit(const Model& model, BatchSource& source, const FitOptions& options
   throw UnsupportedError("fitting this kind of model is not supported");
 }
 
+std::string linear_gaussian_yaml(const LinearGaussianNetwork& lg) {
+  auto quote = [](const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  };
+  auto number = [](double x) {
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, x);
+    return std::string(buf, r.ptr);
+  };
+  std::string out = "name: " + quote(lg.name()) + "\ntype: linear-gaussian\nvariables: [";
+  for (std::size_t v = 0; v < lg.size(); ++v) out += (v ? ", " : "") + quote(lg.name_of(v));
+  out += "]\ncpds:\n";
+  for (VariableId v = 0; v < lg.size(); ++v) {
+    out += "  " + quote(lg.name_of(v)) + ": {";
+    if (!lg.parents(v).empty()) {
+      out += "parents: [";
+      for (std::size_t j = 0; j < lg.parents(v).size(); ++j) out += (j ? ", " : "") + quote(lg.name_of(lg.parents(v)[j]));
+      out += "], weights: [";
+      for (std::size_t j = 0; j < lg.weights(v).size(); ++j) out += (j ? ", " : "") + number(lg.weights(v)[j]);
+      out += "], ";
+    }
+    out += "intercept: " + number(lg.intercept(v)) + ", variance: " + number(lg.variance(v)) + "}\n";
+  }
+  return out;
+}
+
 LoglikResult loglik(const Model& model, BatchSource& source, bool skip_bad_rows, std::size_t threads) {
   BatchOptions options;
   options.mode = BatchMode::loglik;

@@ -199,10 +199,14 @@ TEST_F(FitCli, LinearGaussianByLeastSquares) {
   const std::string out = path("fitted.yaml");
   const CliRun r = run_pgm({"fit", m, "--data", d, "-o", out, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  // Slope 2.8, intercept 0.8, residual variance 0.2 (by hand, see fit_test.cpp): E[Y | X=10] = 28.8.
+  // Slope 2.8, intercept 0.8, residual variance 0.2 (by hand, see fit_test.cpp): Y | X=10 ~ N(28.8, 0.2).
   const CliRun q = run_pgm({"query", out, "Y", "--given", "X=10", "--json"});
   ASSERT_EQ(q.exit_code, 0) << q.err;
-  EXPECT_NE(q.out.find("28.8"), std::string::npos) << q.out;
+  const Json qj = Json::parse(q.out);
+  EXPECT_NEAR(qj["mean"][0].get<double>(), 28.8, 1e-9) << q.out;
+  EXPECT_NEAR(qj["covariance"][0][0].get<double>(), 0.2, 1e-12) << q.out;
+  // Only YAML holds a linear-Gaussian network.
+  EXPECT_EQ(run_pgm({"fit", m, "--data", d, "-o", path("fitted.bif")}).exit_code, 4);
 }
 
 }  // namespace

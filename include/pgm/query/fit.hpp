@@ -73,6 +73,10 @@ struct FitResult {
 // and for missing values in a linear-Gaussian network.
 [[nodiscard]] FitResult fit(const Model& model, BatchSource& source, const FitOptions& options = {});
 
+// A linear-Gaussian network as pgm YAML (`type: linear-gaussian`), numbers written as the shortest
+// decimal that reads back as the same double (Model::dumps writes discrete models only).
+[[nodiscard]] std::string linear_gaussian_yaml(const LinearGaussianNetwork& lg);
+
 struct LoglikResult {
   std::vector<double> rows;             // ln P(row) of each row answered, in order
   std::vector<std::size_t> row_numbers; // their data row numbers (1-based)

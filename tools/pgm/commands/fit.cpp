@@ -93,7 +93,11 @@ void run_fit(const FitCliOptions& opts) {
   std::ifstream data = open_data(opts.data);
   query::CsvSource source(data, opts.data);
   const query::FitResult r = query::fit(model, source, options);
-  const std::string text = r.model.dumps(to);
+  // Model::dumps writes discrete models; a fitted linear-Gaussian network is written as YAML here.
+  const auto* lg = r.model.linear_gaussian_network();
+  if (lg && to != io::Format::yaml)
+    throw UnsupportedError("a linear-Gaussian network can be written as YAML only (-o FILE.yaml)");
+  const std::string text = lg ? query::linear_gaussian_yaml(*lg) : r.model.dumps(to);
   {
     std::ofstream out(opts.output, std::ios::binary | std::ios::trunc);
     if (!out) throw IoError("cannot open '" + opts.output + "' for writing");
