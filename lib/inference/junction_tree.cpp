@@ -1108,6 +1108,21 @@ std::span<const double> CalibratedJunctionTree::computed_marginal(VariableId v) 
   return {marginal_values_.data() + (*marginal_offset_)[v], (*cardinalities_)[v]};
 }
 
+std::optional<Factor> CalibratedJunctionTree::joint_in_clique(std::span<const VariableId> vars) const {
+  std::vector<VariableId> keep;
+  for (VariableId v : vars)
+    if (!find_observed(evidence_, v)) keep.push_back(v);
+  if (keep.empty()) return Factor::scalar(1.0);
+  for (const Factor& b : beliefs_) {
+    bool all = true;
+    for (VariableId v : keep) all = all && b.contains(v);
+    if (!all) continue;
+    if (b.arity() == keep.size()) return b;  // already normalised
+    return normalize(pgm::marginal(b, keep));
+  }
+  return std::nullopt;
+}
+
 std::vector<Factor> CalibratedJunctionTree::marginals() const {
   std::vector<Factor> out;
   const std::size_t n = cardinalities_->size();

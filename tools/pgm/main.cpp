@@ -219,6 +219,7 @@ int main(int argc, char** argv) {
   register_explain_commands(app);
   register_batch_commands(app);  // issue 11: batch inference
   register_citest_commands(app);  // issue 12: independence tests on data
+  register_fit_commands(app);  // issue 12: parameter learning
 
   std::string command;
   try {

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -191,6 +192,12 @@ class CalibratedJunctionTree {
   // (small trees' flat path: the values marginal(v) copies), without building a Factor; an empty
   // span when it was not computed (observed variables, larger trees): use marginal(v) then.
   [[nodiscard]] std::span<const double> computed_marginal(VariableId v) const noexcept;
+  // ---- issue 12, fit: the joint posterior of `vars` (one factor's scope, e.g. a Bayesian network
+  // family) from a clique belief holding all of its unobserved variables: a normalised factor over
+  // those (observed ones reduced away; the empty scope when every one is observed). nullopt when no
+  // clique holds them all or this calibration kept no clique tables (the flat path of small trees:
+  // build the tree with flat_max_entries = 0).
+  [[nodiscard]] std::optional<Factor> joint_in_clique(std::span<const VariableId> vars) const;
   [[nodiscard]] double probability_of_evidence() const noexcept { return probability_of_evidence_; }
   [[nodiscard]] double log_probability_of_evidence() const noexcept { return log_probability_of_evidence_; }
   [[nodiscard]] const Evidence& evidence() const noexcept { return evidence_; }
