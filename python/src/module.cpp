@@ -982,22 +982,6 @@ PYBIND11_MODULE(_pgm, m) {
            "numbered from it, for one part of a larger input). Computed with the GIL released, on `threads` workers "
            "(default: every core).");
       // ---- [batch] end
-      // ---- [elbo] issue 12
-      .def("elbo", &elbo, py::arg("evidence") = py::none(), py::kw_only(), py::arg("point") = py::none(),
-           py::arg("q_mean") = py::none(), py::arg("q_logvar") = py::none(), py::arg("max_iter") = 1000,
-           py::arg("tol") = 1e-10, py::arg("seed") = 0, py::arg("max_memory") = py::none(),
-           "The evidence lower bound (docs/elbo.md), as `pgm elbo --json`. Discrete models: mean-field "
-           "coordinate ascent over the unobserved variables from a random start (seed), at most max_iter sweeps, "
-           "stopping when a sweep improves the ELBO by less than tol; returns {'elbo', 'history' (the initial q's "
-           "ELBO, then one per sweep; -inf while q hits a zero of the model), 'iterations', 'converged', 'q' "
-           "({variable: {state: p}}, observed variables left out), 'log_probability_of_evidence' (exact ln P(e), "
-           "ln Z(e) for a Markov network; None when exact inference is over max_memory), 'gap' (ln P(e) - elbo "
-           "= KL(q || p(z | e)), or None)}. Linear-Gaussian models with latent variables: point={every observed "
-           "variable: value}, q = N(q_mean, diag(exp(q_logvar))) by latent name (the ones left out: the exact "
-           "posterior's mean and log-variances); returns {'elbo', 'reconstruction' (E_q[ln p(x | z)]), 'kl' "
-           "(KL(q || p(z))), 'log_marginal_likelihood' (ln p(x)), 'gap', 'posterior': "
-           "{'mean': {...}, 'covariance': [[...]]}}.")
-      // ---- [elbo] end
 
   m.def(
       "_load",
@@ -1028,5 +1012,26 @@ PYBIND11_MODULE(_pgm, m) {
       py::arg("variables"), py::arg("mean"), py::arg("covariance"), py::arg("name") = "",
       "A multivariate Gaussian model from names, a mean vector and a covariance matrix (numpy or lists). "
       "ModelError unless the sizes agree and the covariance is symmetric positive definite.");
+  // ---- [elbo] issue 12: Model.elbo, added after the class_ chain so the chain stays untouched.
+  {
+    py::object cls = m.attr("Model");
+    cls.attr("elbo") = py::cpp_function(
+        &elbo, py::name("elbo"), py::is_method(cls), py::sibling(py::getattr(cls, "elbo", py::none())),
+           py::arg("evidence") = py::none(), py::kw_only(), py::arg("point") = py::none(),
+           py::arg("q_mean") = py::none(), py::arg("q_logvar") = py::none(), py::arg("max_iter") = 1000,
+           py::arg("tol") = 1e-10, py::arg("seed") = 0, py::arg("max_memory") = py::none(),
+           "The evidence lower bound (docs/elbo.md), as `pgm elbo --json`. Discrete models: mean-field "
+           "coordinate ascent over the unobserved variables from a random start (seed), at most max_iter sweeps, "
+           "stopping when a sweep improves the ELBO by less than tol; returns {'elbo', 'history' (the initial q's "
+           "ELBO, then one per sweep; -inf while q hits a zero of the model), 'iterations', 'converged', 'q' "
+           "({variable: {state: p}}, observed variables left out), 'log_probability_of_evidence' (exact ln P(e), "
+           "ln Z(e) for a Markov network; None when exact inference is over max_memory), 'gap' (ln P(e) - elbo "
+           "= KL(q || p(z | e)), or None)}. Linear-Gaussian models with latent variables: point={every observed "
+           "variable: value}, q = N(q_mean, diag(exp(q_logvar))) by latent name (the ones left out: the exact "
+           "posterior's mean and log-variances); returns {'elbo', 'reconstruction' (E_q[ln p(x | z)]), 'kl' "
+           "(KL(q || p(z))), 'log_marginal_likelihood' (ln p(x)), 'gap', 'posterior': "
+           "{'mean': {...}, 'covariance': [[...]]}}.");
+  }
+  // ---- [elbo] end
   m.def("engines", &pgm::query::engine_names, "The inference engines a method= argument can name.");
 }
