@@ -5,6 +5,8 @@
 #include <pgm/inference/mean_field.hpp>
 #include <pgm/model/bayesian_network.hpp>
 #include <pgm/model/markov_network.hpp>
+#include <pgm/query.hpp>
+#include <pgm/query/elbo.hpp>
 
 #include <gtest/gtest.h>
 
@@ -289,6 +291,28 @@ TEST(MeanField, ZeroEverywhereAfterReductionIsZeroProbabilityEvidence) {
   b.set_cpt(1, {0}, {0.5, 0.5, 0.5, 0.5});
   const pgm::BayesianNetwork bn = std::move(b).build();
   EXPECT_THROW((void)pgm::mean_field(bn.variables(), bn.cpts(), Evidence{{0, 1}}), pgm::ZeroProbabilityEvidence);
+}
+
+TEST(MeanFieldElbo, QueryLevelExactFigureLimitAndImpossibleEvidence) {
+  const pgm::Model m = pgm::Model::load(std::string(PGM_SOURCE_DIR) + "/models/sprinkler.yaml");
+  const auto e = pgm::query::Evidence::from_names(m, std::vector<std::pair<std::string, std::string>>{{"Slippery", "yes"}});
+  const auto r = pgm::query::mean_field_elbo(m, e);
+  // P(Slippery = yes) = 0.48965 (worked out by hand in tests/cli/explain_cli_test.cpp).
+  ASSERT_TRUE(r.log_probability_of_evidence.has_value());
+  EXPECT_NEAR(*r.log_probability_of_evidence, std::log(0.48965), 1e-12);
+  EXPECT_NEAR(*r.gap, std::log(0.48965) - r.elbo, 1e-15);
+  EXPECT_EQ(r.q.size(), 4u);
+  EXPECT_EQ(r.q[0].first, "Season");
+  // Exact inference over the limit: no ln P(e), no gap, the same ELBO.
+  const auto limited = pgm::query::mean_field_elbo(m, e, {}, 8);
+  EXPECT_FALSE(limited.log_probability_of_evidence.has_value());
+  EXPECT_FALSE(limited.gap.has_value());
+  EXPECT_EQ(limited.elbo, r.elbo);
+  const auto zero = pgm::query::Evidence::from_names(
+      m, std::vector<std::pair<std::string, std::string>>{{"Sprinkler", "off"}, {"Rain", "no"}, {"WetGrass", "wet"}});
+  EXPECT_THROW((void)pgm::query::mean_field_elbo(m, zero), pgm::ZeroProbabilityEvidence);
+  const pgm::Model g = pgm::Model::load(std::string(PGM_SOURCE_DIR) + "/models/factor-analysis.yaml");
+  EXPECT_THROW((void)pgm::query::mean_field_elbo(g, {}), pgm::QueryError);
 }
 
 }  // namespace
