@@ -204,8 +204,11 @@ LatentElbo latent_elbo(const Model& model, const ContinuousEvidence& point, cons
   out.reconstruction = -0.5 * (static_cast<double>(K) * log2pi + log_det(llt_s) + r.dot(llt_s.solve(r)) + trace);
   out.elbo = out.reconstruction - out.kl;
   out.gap = out.log_marginal_likelihood - out.elbo;
-  if (std::isnan(out.elbo) || std::isnan(out.gap))
-    throw NumericalError("the ELBO is not a number (q's variances exp(logvar) are beyond a double?)");
+  if (!std::isfinite(out.elbo) || !std::isfinite(out.gap) || !std::isfinite(out.log_marginal_likelihood))
+    throw NumericalError("the ELBO is beyond a double (the point, q's means or its variances exp(logvar) are too large)");
+  out.reconstruction += 0.0;  // no "-0" in the output
+  out.log_marginal_likelihood += 0.0;
+  out.kl += 0.0;
   return out;
 }
 

@@ -90,6 +90,9 @@ TEST(ElboCli, LatentErrors) {
   EXPECT_EQ(run_pgm({"elbo", model("factor-analysis.yaml"), "--point", "X=abc"}).exit_code, 4);
   EXPECT_EQ(run_pgm({"elbo", model("factor-analysis.yaml"), "--point", "X"}).exit_code, 2);
   EXPECT_EQ(run_pgm({"elbo", model("factor-analysis.yaml"), "--point", "X=3", "--given", "X=3"}).exit_code, 2);
+  // Beyond a double: a numerical failure, never null or NaN.
+  EXPECT_EQ(run_pgm({"elbo", model("factor-analysis.yaml"), "--point", "X=3", "--q-logvar", "Z=1000"}).exit_code, 6);
+  EXPECT_EQ(run_pgm({"elbo", model("factor-analysis.yaml"), "--point", "X=1e300"}).exit_code, 6);
 }
 
 }  // namespace
