@@ -5,6 +5,8 @@
 #include "gaussian/detail/checks.hpp"
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 namespace pgm {
 
@@ -93,6 +95,22 @@ Gaussian LinearGaussianNetwork::to_gaussian() const {
                          "' is not numerically positive definite (" + e.what() +
                          "); variances are too small relative to the weights");
   }
+}
+
+// [elbo]
+LinearGaussianNetwork LinearGaussianNetwork::with_latent(std::span<const std::string> names) const {
+  LinearGaussianNetwork out = *this;
+  out.latent_.clear();
+  std::vector<bool> seen(size(), false);
+  for (const std::string& n : names) {
+    const auto v = find(n);
+    if (!v) throw ModelError("latent variable '" + n + "' is not a variable of the model");
+    if (seen[*v]) throw ModelError("latent variable '" + n + "' is listed twice");
+    seen[*v] = true;
+  }
+  for (VariableId v = 0; v < size(); ++v)
+    if (seen[v]) out.latent_.push_back(v);
+  return out;
 }
 
 }  // namespace pgm

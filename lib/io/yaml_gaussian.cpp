@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace pgm::io::detail {
 
@@ -110,7 +111,7 @@ pgm::Gaussian read_gaussian_yaml(const YAML::Node& root, const YamlContext& ctx)
 }
 
 pgm::LinearGaussianNetwork read_linear_gaussian_yaml(const YAML::Node& root, const YamlContext& ctx) {
-  check_top_level(root, ctx, {"name", "type", "description", "variables", "cpds"}, "linear-gaussian");
+  check_top_level(root, ctx, {"name", "type", "description", "variables", "cpds", "latent"}, "linear-gaussian");
   const std::string name = model_name(root, ctx);
   auto names = read_names(root, ctx, "linear-gaussian");
   std::unordered_map<std::string, VariableId> id;
@@ -188,8 +189,23 @@ pgm::LinearGaussianNetwork read_linear_gaussian_yaml(const YAML::Node& root, con
     for (std::size_t i = 0; i < cycle->size(); ++i) spelled += (i ? " -> " : "") + names[(*cycle)[i]];
     ctx.fail(key_of[(*cycle)[1]], "the parents form a directed cycle: " + spelled);
   }
+  // [elbo] `latent: [Z1, Z2]`: variables of the model, each once.
+  std::vector<std::string> latent;
+  if (const YAML::Node ln = root["latent"]) {
+    latent = ctx.strings(ln, "'latent'");
+    std::vector<bool> listed(names.size(), false);
+    for (std::size_t i = 0; i < latent.size(); ++i) {
+      const auto it = id.find(latent[i]);
+      if (it == id.end())
+        ctx.fail(ln[i], "unknown latent variable '" + latent[i] + "'; declared variables are: " + join_names(names));
+      if (listed[it->second]) ctx.fail(ln[i], "latent variable '" + latent[i] + "' is listed twice");
+      listed[it->second] = true;
+    }
+  }
   try {
-    return pgm::LinearGaussianNetwork(name, std::move(names), std::move(list));
+    pgm::LinearGaussianNetwork net(name, std::move(names), std::move(list));
+    if (latent.empty()) return net;
+    return net.with_latent(latent);
   } catch (const ModelError& e) {
     ctx.fail(key_node(root, "cpds"), e.what());
   }

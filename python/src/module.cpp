@@ -10,6 +10,7 @@
 #include <pgm/query.hpp>
 #include <pgm/query/batch.hpp>
 #include <pgm/query/citest.hpp>  // [citest] issue 12
+#include <pgm/query/elbo.hpp>  // [elbo] issue 12
 
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
@@ -389,6 +390,83 @@ Result answer_lbp(const Model& model, Query query, py::handle max_memory, long l
   py::gil_scoped_release release;
   return model.answer(query, options);
 }
+
+// ---- [elbo] issue 12: m.elbo(...) over query::mean_field_elbo / query::latent_elbo.
+py::object optional_float(const std::optional<double>& x) { return x ? py::object(py::float_(*x)) : py::object(py::none()); }
+
+pgm::ContinuousEvidence optional_values(py::handle h, const char* what) {
+  if (h.is_none()) return {};
+  if (!py::isinstance<py::dict>(h)) type_error(std::string(what) + " must be a dict of latent variable name to number, not " + type_name(h));
+  pgm::ContinuousEvidence out;
+  for (auto [k, v] : py::reinterpret_borrow<py::dict>(h)) {
+    if (!py::isinstance<py::str>(k)) type_error(std::string(what) + " keys must be variable names (str), not " + type_name(k));
+    if (!is_real(v)) type_error(std::string(what) + "['" + k.cast<std::string>() + "'] must be a number, not " + type_name(v));
+    const double x = py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>();
+    if (!std::isfinite(x)) throw py::value_error(std::string(what) + "['" + k.cast<std::string>() + "'] must be finite");
+    out.emplace_back(k.cast<std::string>(), x);
+  }
+  return out;
+}
+
+py::dict elbo(const Model& self, py::handle evidence_in, py::handle point_in, py::handle q_mean, py::handle q_logvar,
+              std::size_t max_iter, double tol, std::uint64_t seed, py::handle max_memory) {
+  py::dict out;
+  if (!self.discrete()) {
+    if (!evidence_in.is_none()) type_error("a latent linear-Gaussian model takes its observation as point=, not evidence=");
+    if (point_in.is_none()) type_error("a linear-Gaussian latent model needs point={observed variable: value}");
+    const pgm::ContinuousEvidence x = point(point_in);
+    for (const auto& [name, value] : x)
+      if (!std::isfinite(value)) throw py::value_error("point['" + name + "'] must be finite");
+    const pgm::ContinuousEvidence mean = optional_values(q_mean, "q_mean");
+    const pgm::ContinuousEvidence logvar = optional_values(q_logvar, "q_logvar");
+    pgm::query::LatentElbo r;
+    {
+      py::gil_scoped_release release;
+      r = pgm::query::latent_elbo(self, x, mean, logvar);
+    }
+    out["elbo"] = r.elbo;
+    out["reconstruction"] = r.reconstruction;
+    out["kl"] = r.kl;
+    out["log_marginal_likelihood"] = r.log_marginal_likelihood;
+    out["gap"] = r.gap;
+    py::dict pm;
+    for (std::size_t i = 0; i < r.latent.size(); ++i) pm[py::str(r.latent[i])] = r.posterior_mean[i];
+    py::dict post;
+    post["mean"] = pm;
+    post["covariance"] = py::cast(r.posterior_covariance);
+    out["posterior"] = post;
+    return out;
+  }
+  if (!point_in.is_none() || !q_mean.is_none() || !q_logvar.is_none())
+    type_error("point=, q_mean= and q_logvar= are for linear-Gaussian latent models; give evidence= for a discrete one");
+  if (!(tol >= 0.0) || !std::isfinite(tol)) throw py::value_error("tol must be a finite number >= 0");
+  const Evidence e = evidence(self, evidence_in);
+  const auto options = engine_options(max_memory);
+  pgm::MeanFieldOptions mf;
+  mf.max_iterations = max_iter;
+  mf.tolerance = tol;
+  mf.seed = seed;
+  pgm::query::MeanFieldElbo r;
+  {
+    py::gil_scoped_release release;
+    r = pgm::query::mean_field_elbo(self, e, mf, options.max_memory_bytes);
+  }
+  out["elbo"] = r.elbo;
+  out["history"] = py::cast(r.history);
+  out["iterations"] = r.iterations;
+  out["converged"] = r.converged;
+  py::dict q;
+  for (const auto& [name, dist] : r.q) {
+    py::dict d;
+    for (const auto& [state, p] : dist) d[py::str(state)] = p;
+    q[py::str(name)] = d;
+  }
+  out["q"] = q;
+  out["log_probability_of_evidence"] = optional_float(r.log_probability_of_evidence);
+  out["gap"] = optional_float(r.gap);
+  return out;
+}
+// ---- [elbo] end
 
 // ---- Results ---------------------------------------------------------------------------------
 
@@ -1037,5 +1115,26 @@ PYBIND11_MODULE(_pgm, m) {
         "list of row dicts; cells are category labels (chi2, g2) or numbers (fisher-z); None, NaN or an empty "
         "string is missing and drops the row. Returns {test, statistic, dof, p_value, alpha, independent, n}.");
   // ---- [citest] end
+  // ---- [elbo] issue 12: Model.elbo, added after the class_ chain so the chain stays untouched.
+  {
+    py::object cls = m.attr("Model");
+    cls.attr("elbo") = py::cpp_function(
+        &elbo, py::name("elbo"), py::is_method(cls), py::sibling(py::getattr(cls, "elbo", py::none())),
+           py::arg("evidence") = py::none(), py::kw_only(), py::arg("point") = py::none(),
+           py::arg("q_mean") = py::none(), py::arg("q_logvar") = py::none(), py::arg("max_iter") = 1000,
+           py::arg("tol") = 1e-10, py::arg("seed") = 0, py::arg("max_memory") = py::none(),
+           "The evidence lower bound (docs/elbo.md), as `pgm elbo --json`. Discrete models: mean-field "
+           "coordinate ascent over the unobserved variables from a random start (seed), at most max_iter sweeps, "
+           "stopping when a sweep improves the ELBO by less than tol; returns {'elbo', 'history' (the initial q's "
+           "ELBO, then one per sweep; -inf while q hits a zero of the model), 'iterations', 'converged', 'q' "
+           "({variable: {state: p}}, observed variables left out), 'log_probability_of_evidence' (exact ln P(e), "
+           "ln Z(e) for a Markov network; None when exact inference is over max_memory), 'gap' (ln P(e) - elbo "
+           "= KL(q || p(z | e)), or None)}. Linear-Gaussian models with latent variables: point={every observed "
+           "variable: value}, q = N(q_mean, diag(exp(q_logvar))) by latent name (the ones left out: the exact "
+           "posterior's mean and log-variances); returns {'elbo', 'reconstruction' (E_q[ln p(x | z)]), 'kl' "
+           "(KL(q || p(z))), 'log_marginal_likelihood' (ln p(x)), 'gap', 'posterior': "
+           "{'mean': {...}, 'covariance': [[...]]}}.");
+  }
+  // ---- [elbo] end
   m.def("engines", &pgm::query::engine_names, "The inference engines a method= argument can name.");
 }

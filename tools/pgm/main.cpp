@@ -220,6 +220,7 @@ int main(int argc, char** argv) {
   register_batch_commands(app);  // issue 11: batch inference
   register_citest_commands(app);  // issue 12: independence tests on data
   register_fit_commands(app);  // issue 12: parameter learning
+  register_elbo_commands(app);  // issue 12: the ELBO
 
   std::string command;
   try {

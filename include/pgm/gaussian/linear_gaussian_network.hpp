@@ -53,12 +53,19 @@ class LinearGaussianNetwork {
   // The joint Gaussian over all variables, in declaration order.
   [[nodiscard]] Gaussian to_gaussian() const;
 
+  // [elbo] The variables marked latent (the YAML `latent:` key: never observed, what a latent-
+  // variable model such as factor analysis puts a q over), in id order; empty when none.
+  [[nodiscard]] const std::vector<VariableId>& latent() const noexcept { return latent_; }
+  // A copy with exactly `names` marked latent; ModelError on an unknown or repeated name.
+  [[nodiscard]] LinearGaussianNetwork with_latent(std::span<const std::string> names) const;
+
  private:
   std::string name_;
   std::vector<std::string> names_;
   std::vector<LinearGaussianCpd> cpds_;
   Dag dag_;
   std::vector<VariableId> topological_order_;
+  std::vector<VariableId> latent_;  // [elbo]
 };
 
 }  // namespace pgm
