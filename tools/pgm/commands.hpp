@@ -87,6 +87,7 @@ void register_gaussian_commands(CLI::App& app);      // score, sample           
 void register_format_commands(CLI::App& app);        // convert, bench               (formats.cpp, bench.cpp)
 void register_explain_commands(CLI::App& app);       // mpe, map                     (explain.cpp)
 void register_batch_commands(CLI::App& app);         // batch                        (batch.cpp, issue 11)
+void register_expect_commands(CLI::App& app);        // expect                       (expect.cpp, issue 12)
 
 // `pgm query` on a Gaussian or linear-Gaussian model (implemented in gaussian.cpp): the joint
 // posterior of `targets` given the evidence (values as text, read by the library).

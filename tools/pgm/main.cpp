@@ -218,6 +218,7 @@ int main(int argc, char** argv) {
   register_format_commands(app);
   register_explain_commands(app);
   register_batch_commands(app);  // issue 11: batch inference
+  register_expect_commands(app);  // issue 12: expectations, entropy, mutual information
 
   std::string command;
   try {
