@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
 #include <random>
 #include <string>
 #include <vector>
@@ -193,7 +194,7 @@ TEST(Expect, GaussianClosedForms) {
   EXPECT_NEAR(*r.variance[1], 1.5, 1e-15);
   EXPECT_NEAR(*r.covariance, 1.0, 1e-15);
   EXPECT_NEAR(*r.correlation, 1.0 / std::sqrt(3.0), 1e-15);
-  EXPECT_NEAR(r.entropy[0], 0.5 * std::log(2 * M_PI * M_E * 2.0), 1e-14);
+  EXPECT_NEAR(r.entropy[0], 0.5 * std::log(2 * std::numbers::pi * std::numbers::e * 2.0), 1e-14);
   EXPECT_NEAR(*r.mutual_information, -0.5 * std::log(2.0 / 3.0), 1e-14);
   const Model d{pgm::Gaussian({"A", "B"}, Eigen::Vector2d(0, 0), Eigen::Matrix2d{{2, 0}, {0, 3}})};
   const auto z = expect(d, {"A", "B"});
