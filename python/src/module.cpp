@@ -11,6 +11,7 @@
 #include <pgm/query/batch.hpp>
 #include <pgm/query/citest.hpp>  // [citest] issue 12
 #include <pgm/query/elbo.hpp>  // [elbo] issue 12
+#include <pgm/gaussian/transform.hpp>  // issue 12
 
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
@@ -1011,6 +1012,103 @@ PYBIND11_MODULE(_pgm, m) {
           py::arg("evidence"),
           "Continuous models: the Gaussian of the unobserved variables given observed values "
           "({name: value}), as a Model with .variables, .mean and .covariance.")
+      // ---- [expect] issue 12: E, Var, Cov, correlation, H, I, I(X; Y | Z) (query::expect).
+      .def(
+          "expect",
+          [](const Model& self, const std::vector<std::string>& variables, py::handle ev, py::handle values,
+             py::handle given_set) {
+            const Evidence e = evidence(self, ev);
+            pgm::query::ExpectOptions options;
+            if (!values.is_none()) {
+              if (!py::isinstance<py::dict>(values))
+                type_error("values must be a dict {variable: [one number per state]}, not " + type_name(values));
+              for (auto [k, v] : py::reinterpret_borrow<py::dict>(values)) {
+                std::vector<double> vals;
+                for (py::handle x : py::reinterpret_borrow<py::iterable>(v)) {
+                  if (!is_real(x)) type_error("values must be numbers, not " + type_name(x));
+                  const double d = py::float_(py::reinterpret_borrow<py::object>(x)).cast<double>();
+                  if (!std::isfinite(d)) throw pgm::QueryError("values must be finite numbers");
+                  vals.push_back(d);
+                }
+                options.values.emplace_back(k.cast<std::string>(), std::move(vals));
+              }
+            }
+            if (!given_set.is_none()) {
+              if (py::isinstance<py::str>(given_set)) options.given_set = {given_set.cast<std::string>()};
+              else options.given_set = given_set.cast<std::vector<std::string>>();
+            }
+            pgm::query::Expectation r;
+            {
+              py::gil_scoped_release release;
+              r = pgm::query::expect(self, variables, e, options);
+            }
+            const auto num = [](double x) -> py::object {
+              return std::isfinite(x) ? py::object(py::float_(x)) : py::object(py::none());
+            };
+            py::dict out;
+            bool numeric = false;
+            for (const auto& m : r.expectation) numeric = numeric || m.has_value();
+            if (numeric) {
+              py::dict mean, var;
+              for (std::size_t i = 0; i < r.variables.size(); ++i) {
+                if (!r.expectation[i]) continue;
+                mean[py::str(r.variables[i])] = num(*r.expectation[i]);
+                var[py::str(r.variables[i])] = num(*r.variance[i]);
+              }
+              out["expectation"] = mean;
+              out["variance"] = var;
+            }
+            if (r.covariance) out["covariance"] = num(*r.covariance);
+            if (r.has_correlation) out["correlation"] = r.correlation ? num(*r.correlation) : py::object(py::none());
+            py::dict h;
+            for (std::size_t i = 0; i < r.variables.size(); ++i) h[py::str(r.variables[i])] = num(r.entropy[i]);
+            out["entropy"] = h;
+            if (r.mutual_information) out["mutual_information"] = num(*r.mutual_information);
+            if (r.conditional_mutual_information) {
+              out["conditional_mutual_information"] = num(*r.conditional_mutual_information);
+              out["given_set"] = py::cast(r.given_set);
+            }
+            py::dict evd;
+            for (const auto& [name, state] : r.evidence) evd[py::str(name)] = state;
+            out["evidence"] = evd;
+            return out;
+          },
+          py::arg("variables"), py::arg("evidence") = py::none(), py::arg("values") = py::none(),
+          py::arg("given_set") = py::none(),
+          "E[X], Var[X], Cov(X, Y), correlation, entropy H and mutual information I (nats) of one or two "
+          "variables from the exact posterior, as a dict with the keys of `pgm expect --json`. values: "
+          "{name: [one number per state]} for states that are not numbers; given_set: Z for I(X; Y | Z).")
+      // ---- [gaussian-transform] issue 12: A X + b and X + Y (pgm::Gaussian::transform / sum).
+      .def(
+          "transform",
+          [](const Model& self, const Eigen::MatrixXd& a, std::optional<Eigen::VectorXd> b,
+             std::vector<std::string> names) {
+            py::gil_scoped_release release;
+            const pgm::Gaussian& g = joint_gaussian(self);
+            const Eigen::VectorXd bb = b ? *b : Eigen::VectorXd::Zero(a.rows());
+            return Model(pgm::transform(g, a, bb, std::move(names)));
+          },
+          py::arg("A"), py::arg("b") = py::none(), py::arg("names") = std::vector<std::string>{},
+          "Continuous models: the Gaussian of A X + b (mean A mu + b, covariance A Sigma A^T) as a Model; A is "
+          "m x n, b has m entries (default 0), names the m result variables (default Y1..Ym). QueryError when "
+          "the sizes disagree or A Sigma A^T is singular.")
+      .def(
+          "sum",
+          [](const Model& self, const Model& other) {
+            py::gil_scoped_release release;
+            return Model(pgm::sum(joint_gaussian(self), joint_gaussian(other)));
+          },
+          py::arg("other"),
+          "Continuous models: X + Y for independent X (this) and Y of the same dimension (mean mu_x + mu_y, "
+          "covariance Sigma_x + Sigma_y), named as this one.")
+      .def(
+          "__add__",
+          [](const Model& self, const Model& other) {
+            py::gil_scoped_release release;
+            return Model(pgm::sum(joint_gaussian(self), joint_gaussian(other)));
+          },
+          py::is_operator(), "Continuous models: the sum of independent Gaussians (see sum).")
+      // ---- [gaussian-transform] end
       .def_property_readonly(
           "mean", [](const Model& self) -> Eigen::VectorXd { return joint_gaussian(self).mean(); },
           "Continuous models: the mean vector (numpy) in the order of .variables.")

@@ -221,6 +221,7 @@ int main(int argc, char** argv) {
   register_citest_commands(app);  // issue 12: independence tests on data
   register_fit_commands(app);  // issue 12: parameter learning
   register_elbo_commands(app);  // issue 12: the ELBO
+  register_expect_commands(app);  // issue 12: expectations, entropy, mutual information
 
   std::string command;
   try {
