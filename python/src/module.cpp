@@ -9,6 +9,7 @@
 #include <pgm/core/error.hpp>
 #include <pgm/query.hpp>
 #include <pgm/query/batch.hpp>
+#include <pgm/query/fit.hpp>  // [fit] issue 12
 #include <pgm/query/citest.hpp>  // [citest] issue 12
 #include <pgm/query/elbo.hpp>  // [elbo] issue 12
 #include <pgm/gaussian/transform.hpp>  // issue 12
@@ -21,6 +22,7 @@
 #include <algorithm>  // [citest] std::find
 #include <cmath>
 #include <cstdint>
+#include <fstream>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -205,6 +207,13 @@ std::string batch_cell(py::handle v, std::size_t row, const std::string& key) {
              type_name(v));
 }
 
+// Rows (a sequence of dicts {variable: cell}) as a header and a dense table of cells ("" =
+// missing): the columns are the keys met, in the order first met. `numbers`: cells may also be
+// Python floats (linear-Gaussian data), written as their shortest round-trip text.
+std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>> rows_table(const Model& self, py::handle rows_in,
+                                                                                       std::size_t first_row,
+                                                                                       bool numbers);
+
 py::dict batch(const Model& self, py::handle rows_in, py::handle targets, py::handle given, bool loglik, bool predict,
                py::handle threads, bool skip_bad_rows, py::handle max_memory, py::handle first_row) {
   if (loglik && predict) throw py::value_error("loglik and predict cannot be combined: choose one output");
@@ -225,42 +234,7 @@ py::dict batch(const Model& self, py::handle rows_in, py::handle targets, py::ha
     type_error("first_row must be an int, not " + type_name(first_row));
   if (first_row.cast<py::int_>() < py::int_(1)) throw py::value_error("first_row must be at least 1");
   options.first_row = first_row.cast<std::size_t>();
-  // Rows: a sequence of dicts; the columns are the keys met, in the order first met.
-  if (py::isinstance<py::str>(rows_in) || py::isinstance<py::dict>(rows_in) || !py::isinstance<py::sequence>(rows_in))
-    type_error("rows must be a list of dicts {variable: state or None}, not " + type_name(rows_in));
-  const auto seq = py::reinterpret_borrow<py::sequence>(rows_in);
-  std::vector<std::string> header;
-  std::unordered_map<std::string, std::size_t> column;
-  std::vector<std::vector<std::pair<std::size_t, std::string>>> sparse;
-  sparse.reserve(seq.size());
-  for (std::size_t r = 0; r < seq.size(); ++r) {
-    const py::object item = seq[r];
-    if (!py::isinstance<py::dict>(item))
-      type_error("rows[" + std::to_string(r) + "] must be a dict {variable: state or None}, not " + type_name(item));
-    auto& cells = sparse.emplace_back();
-    for (auto [k, v] : py::reinterpret_borrow<py::dict>(item)) {
-      if (!py::isinstance<py::str>(k))
-        type_error("rows[" + std::to_string(r) + "] keys must be variable names (str), not " + type_name(k));
-      const std::string key = k.cast<std::string>();
-      auto it = column.find(key);
-      if (it == column.end()) {
-        if (!self.find(key)) {
-          std::string known;
-          for (const auto& info : self.variables()) known += (known.empty() ? "'" : ", '") + info.name + "'";
-          throw pgm::QueryError("row " + std::to_string(options.first_row + r) + ": unknown variable '" + key + "' (the model's are " +
-                                known + ")");
-        }
-        it = column.emplace(key, header.size()).first;
-        header.push_back(key);
-      }
-      std::string cell = batch_cell(v, r + 1, key);
-      if (!cell.empty()) cells.emplace_back(it->second, std::move(cell));
-    }
-  }
-  std::vector<std::vector<std::string>> table(sparse.size(), std::vector<std::string>(header.size()));
-  for (std::size_t r = 0; r < sparse.size(); ++r)
-    for (auto& [c, cell] : sparse[r]) table[r][c] = std::move(cell);
-  sparse.clear();
+  auto [header, table] = rows_table(self, rows_in, options.first_row, false);
   std::optional<pgm::query::BatchRunner> runner;
   runner.emplace(self, options);
   BatchCollect sink;
@@ -305,6 +279,139 @@ py::dict batch(const Model& self, py::handle rows_in, py::handle targets, py::ha
   return out;
 }
 // ---- [batch] end
+
+// A data cell: as batch_cell, and a finite float as its shortest round-trip text (repr).
+std::string data_cell(py::handle v, std::size_t row, const std::string& key) {
+  if (py::isinstance<py::float_>(v) && !std::isnan(v.cast<double>())) return py::repr(v).cast<std::string>();
+  return batch_cell(v, row, key);
+}
+
+std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>> rows_table(const Model& self, py::handle rows_in,
+                                                                                       std::size_t first_row,
+                                                                                       bool numbers) {
+  // Rows: a sequence of dicts; the columns are the keys met, in the order first met.
+  if (py::isinstance<py::str>(rows_in) || py::isinstance<py::dict>(rows_in) || !py::isinstance<py::sequence>(rows_in))
+    type_error("rows must be a list of dicts {variable: state or None}, not " + type_name(rows_in));
+  const auto seq = py::reinterpret_borrow<py::sequence>(rows_in);
+  std::vector<std::string> header;
+  std::unordered_map<std::string, std::size_t> column;
+  std::vector<std::vector<std::pair<std::size_t, std::string>>> sparse;
+  sparse.reserve(seq.size());
+  for (std::size_t r = 0; r < seq.size(); ++r) {
+    const py::object item = seq[r];
+    if (!py::isinstance<py::dict>(item))
+      type_error("rows[" + std::to_string(r) + "] must be a dict {variable: state or None}, not " + type_name(item));
+    auto& cells = sparse.emplace_back();
+    for (auto [k, v] : py::reinterpret_borrow<py::dict>(item)) {
+      if (!py::isinstance<py::str>(k))
+        type_error("rows[" + std::to_string(r) + "] keys must be variable names (str), not " + type_name(k));
+      const std::string key = k.cast<std::string>();
+      auto it = column.find(key);
+      if (it == column.end()) {
+        if (!self.find(key)) {
+          std::string known;
+          for (const auto& info : self.variables()) known += (known.empty() ? "'" : ", '") + info.name + "'";
+          throw pgm::QueryError("row " + std::to_string(first_row + r) + ": unknown variable '" + key + "' (the model's are " +
+                                known + ")");
+        }
+        it = column.emplace(key, header.size()).first;
+        header.push_back(key);
+      }
+      std::string cell = numbers ? data_cell(v, r + 1, key) : batch_cell(v, r + 1, key);
+      if (!cell.empty()) cells.emplace_back(it->second, std::move(cell));
+    }
+  }
+  std::vector<std::vector<std::string>> table(sparse.size(), std::vector<std::string>(header.size()));
+  for (std::size_t r = 0; r < sparse.size(); ++r)
+    for (auto& [c, cell] : sparse[r]) table[r][c] = std::move(cell);
+  return {std::move(header), std::move(table)};
+}
+
+// ---- [fit] issue 12: m.fit(data, ...) and m.loglik(data, ...) over query::fit / query::loglik.
+// `data`: a CSV path (str or os.PathLike) or rows as m.batch takes them.
+template <class F>
+auto with_data_source(const Model& self, py::handle data, bool numbers, F&& f) {
+  if (py::isinstance<py::str>(data) || py::hasattr(data, "__fspath__")) {
+    const std::string path = py::module_::import("os").attr("fspath")(data).cast<std::string>();
+    py::gil_scoped_release release;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw pgm::QueryError("cannot open data file '" + path + "' for reading");
+    pgm::query::CsvSource source(in, path);
+    return f(source);
+  }
+  auto [header, table] = rows_table(self, data, 1, numbers);
+  py::gil_scoped_release release;
+  pgm::query::TableSource source(std::move(header), std::move(table));
+  return f(source);
+}
+
+std::size_t threads_arg(py::handle threads) {
+  if (threads.is_none()) return 0;
+  if (!py::isinstance<py::int_>(threads) || py::isinstance<py::bool_>(threads))
+    type_error("threads must be an int, not " + type_name(threads));
+  if (threads.cast<py::int_>() < py::int_(1)) throw py::value_error("threads must be at least 1");
+  return threads.cast<std::size_t>();
+}
+
+py::list float_list(const std::vector<double>& xs) {
+  py::list out;
+  for (double x : xs) out.append(std::isfinite(x) ? py::object(py::float_(x)) : py::object(py::none()));
+  return out;
+}
+
+py::tuple fit(const Model& self, py::handle data, py::handle prior, bool em, long long max_iter, double tol,
+              py::handle threads, py::handle max_memory) {
+  pgm::query::FitOptions options;
+  if (!prior.is_none()) {
+    if (!py::isinstance<py::str>(prior)) type_error("prior must be 'none', 'dirichlet:A' or 'bdeu:ESS', not " + type_name(prior));
+    options.prior = pgm::query::parse_prior(prior.cast<std::string>());
+  }
+  options.em = em;
+  if (max_iter < 0) throw py::value_error("max_iter must be at least 0");
+  options.max_iter = static_cast<std::size_t>(max_iter);
+  if (!(tol >= 0) || !std::isfinite(tol)) throw py::value_error("tol must be a finite number >= 0");
+  options.tol = tol;
+  options.threads = threads_arg(threads);
+  options.engine = engine_options(max_memory);
+  const bool numbers = self.kind() == pgm::query::ModelKind::linear_gaussian;
+  pgm::query::FitResult r =
+      with_data_source(self, data, numbers, [&](pgm::query::BatchSource& source) { return pgm::query::fit(self, source, options); });
+  py::dict info;
+  info["log_likelihood"] = std::isfinite(r.log_likelihood) ? py::object(py::float_(r.log_likelihood)) : py::object(py::none());
+  info["history"] = float_list(r.history);
+  info["iterations"] = r.iterations;
+  info["converged"] = r.converged;
+  info["stop_reason"] = r.stop_reason;
+  if (r.has_prior) {
+    info["log_posterior"] = std::isfinite(r.log_posterior) ? py::object(py::float_(r.log_posterior)) : py::object(py::none());
+    info["log_posterior_history"] = float_list(r.log_posterior_history);
+  }
+  info["em"] = r.em;
+  info["rows"] = r.rows;
+  info["unseen_parent_configurations"] = r.unseen_parent_configurations;
+  info["warnings"] = py::cast(r.warnings);
+  return py::make_tuple(r.model, info);
+}
+
+py::dict loglik(const Model& self, py::handle data, bool skip_bad_rows, py::handle threads) {
+  const std::size_t n_threads = threads_arg(threads);
+  pgm::query::LoglikResult r = with_data_source(self, data, false, [&](pgm::query::BatchSource& source) {
+    return pgm::query::loglik(self, source, skip_bad_rows, n_threads);
+  });
+  py::dict out;
+  py::array_t<double> rows(static_cast<py::ssize_t>(r.rows.size()));
+  std::copy(r.rows.begin(), r.rows.end(), rows.mutable_data());
+  out["rows"] = rows;
+  out["total"] = r.total;
+  if (skip_bad_rows) {
+    py::array_t<std::int64_t> numbers(static_cast<py::ssize_t>(r.row_numbers.size()));
+    for (std::size_t i = 0; i < r.row_numbers.size(); ++i) numbers.mutable_data()[i] = static_cast<std::int64_t>(r.row_numbers[i]);
+    out["row_numbers"] = numbers;
+    out["skipped"] = r.skipped;
+  }
+  return out;
+}
+// ---- [fit] end
 // ---- issue 11, soft evidence: {"X": [0.8, 0.2]} (soft_evidence=) or {"X": [0.3, 0.7]} (jeffrey=),
 // the numbers checked by the library (Evidence::with_soft, jeffrey_evidence).
 pgm::query::SoftAssignments likelihoods(py::handle h, const char* what) {
@@ -1164,6 +1271,18 @@ PYBIND11_MODULE(_pgm, m) {
           "the seed. Continuous models: values. Bayesian networks: state indices (forward sampling, rejecting "
           "draws that disagree with the evidence).")
       // ---- [batch] issue 11
+      .def("fit", &fit, py::arg("data"), py::arg("prior") = py::none(), py::arg("em") = false,
+           py::arg("max_iter") = 100, py::arg("tol") = 1e-6, py::arg("threads") = py::none(),
+           py::arg("max_memory") = py::none(),
+           "Learns the parameters from data, as `pgm fit` (docs/learning.md): data a CSV path or a list of row "
+           "dicts (as batch() takes; a missing key or None is missing); prior None/'none', 'dirichlet:A' or "
+           "'bdeu:ESS'; EM when cells are missing, a variable has no column, or em=True. Returns (fitted Model, "
+           "info) where info has the keys of `pgm fit --json`: log_likelihood, history, iterations, converged, "
+           "stop_reason, (log_posterior, log_posterior_history under a prior), em, rows, "
+           "unseen_parent_configurations, warnings.")
+      .def("loglik", &loglik, py::arg("data"), py::arg("skip_bad_rows") = false, py::arg("threads") = py::none(),
+           "ln P(row) of every row (missing cells summed out), as `pgm loglik --json`: {'rows': numpy array, "
+           "'total': float} (with skip_bad_rows also 'row_numbers' and 'skipped'). data: a CSV path or row dicts.")
       .def("batch", &batch, py::arg("rows"), py::arg("targets") = py::none(), py::arg("given") = py::none(),
            py::arg("loglik") = false, py::arg("predict") = false, py::arg("threads") = py::none(),
            py::arg("skip_bad_rows") = false, py::arg("max_memory") = py::none(), py::arg("first_row") = 1,
