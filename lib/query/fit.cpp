@@ -318,8 +318,8 @@ EStep e_step(const BayesianNetwork& bn, const Layout& l, const DiscreteData& d, 
 }
 
 std::string unseen_warning(std::size_t unseen, const Prior& prior) {
-  return std::to_string(unseen) + (unseen == 1 ? " parent configuration" : " parent configurations") +
-         " never occur in the data (expected count 0); " +
+  return std::to_string(unseen) + (unseen == 1 ? " parent configuration never occurs" : " parent configurations never occur") +
+         " in the data (expected count 0); " +
          (unseen == 1 ? "it gets " : "they get ") +
          (prior.kind == Prior::Kind::none ? "the uniform distribution" : "the prior's mean (uniform)");
 }
