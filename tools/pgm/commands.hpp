@@ -9,6 +9,7 @@
 #include <iosfwd>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -77,6 +78,10 @@ struct SoftGiven {
                                          std::size_t max_memory_bytes);
 // "8G", "512M", "100k" or a plain byte count (--max-memory); empty: half of physical memory.
 [[nodiscard]] std::size_t parse_memory(const std::string& text);
+// "X, Y" → {"X", "Y"} appended to `out`: names split at commas, spaces and tabs around them trimmed.
+// An empty name is a UsageError "OPTION 'TEXT' has an empty WHAT; expected EXAMPLE".
+void split_name_list(const std::string& text, std::string_view option, std::string_view what,
+                     std::string_view example, std::vector<std::string>& out);
 // The evidence file's assignments (none when the name is empty), then those of --given (parsed
 // first, so a malformed --given is reported before any file is read); a variable given twice must agree.
 [[nodiscard]] Assignments with_evidence_file(const std::string& evidence_file, Assignments given);

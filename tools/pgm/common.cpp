@@ -73,6 +73,24 @@ Assignments parse_assignments(const std::vector<std::string>& given, const char*
 }
 
 // "8G", "512M", "100k" or a plain byte count; empty means half of physical memory.
+void split_name_list(const std::string& text, std::string_view option, std::string_view what,
+                     std::string_view example, std::vector<std::string>& out) {
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = text.find(',', start);
+    std::string name = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const auto first = name.find_first_not_of(" \t");
+    const auto last = name.find_last_not_of(" \t");
+    name = first == std::string::npos ? std::string() : name.substr(first, last - first + 1);
+    if (name.empty())
+      throw UsageError(std::string(option) + " '" + text + "' has an empty " + std::string(what) + "; expected " +
+                       std::string(example));
+    out.push_back(std::move(name));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+}
+
 std::size_t parse_memory(const std::string& text) {
   if (text.empty()) {
     const long pages = sysconf(_SC_PHYS_PAGES);

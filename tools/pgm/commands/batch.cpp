@@ -36,24 +36,6 @@ struct BatchCliOptions {
   std::string max_memory;
 };
 
-// "X, Y" → {"X", "Y"}: names split at commas, spaces and tabs around them trimmed.
-std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t comma = text.find(',', start);
-    std::string name = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    const auto first = name.find_first_not_of(" \t");
-    const auto last = name.find_last_not_of(" \t");
-    name = first == std::string::npos ? std::string() : name.substr(first, last - first + 1);
-    if (name.empty()) throw UsageError("--targets '" + text + "' has an empty name; expected X,Y,...");
-    out.push_back(std::move(name));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 // Writes the workers' CSV lines; with a terminal on stderr, a progress line there.
 class CsvSink final : public query::BatchSink {
  public:
@@ -114,7 +96,7 @@ void run_batch(const BatchCliOptions& opts) {
   query::BatchOptions options;
   options.engine.max_memory_bytes = parse_memory(opts.max_memory);
   set_max_table_bytes(options.engine.max_memory_bytes);  // every table the library allocates
-  if (!opts.targets.empty()) options.targets = split_names(opts.targets);
+  if (!opts.targets.empty()) split_name_list(opts.targets, "--targets", "name", "X,Y,...", options.targets);
   Assignments given = parse_assignments(opts.given);
   const Model model = load_model(opts.model);
   options.given = with_evidence_file(opts.evidence_file, std::move(given));

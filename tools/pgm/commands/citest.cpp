@@ -22,22 +22,6 @@ struct CitestCliOptions {
   bool json = false;
 };
 
-// "C, D" → {"C", "D"}; an empty name is a usage error.
-void split_columns(const std::string& text, std::vector<std::string>& out) {
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t comma = text.find(',', start);
-    std::string name = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    const auto first = name.find_first_not_of(" \t");
-    const auto last = name.find_last_not_of(" \t");
-    name = first == std::string::npos ? std::string() : name.substr(first, last - first + 1);
-    if (name.empty()) throw UsageError("--given '" + text + "' has an empty column name; expected C,D,...");
-    out.push_back(std::move(name));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-}
-
 void run_citest(const CitestCliOptions& opts) {
   if (opts.test != "chi2" && opts.test != "g2" && opts.test != "fisher-z")
     throw UsageError("--test must be chi2, g2 or fisher-z, got '" + opts.test + "'");
@@ -46,7 +30,7 @@ void run_citest(const CitestCliOptions& opts) {
   query::CiTestOptions options;
   options.x = opts.x;
   options.y = opts.y;
-  for (const auto& g : opts.given) split_columns(g, options.given);
+  for (const auto& g : opts.given) split_name_list(g, "--given", "column name", "C,D,...", options.given);
   options.test = query::parse_ci_test_kind(opts.test);
   options.alpha = opts.alpha;
   const query::DataTable table = query::read_data_table(opts.data);
