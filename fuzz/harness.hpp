@@ -6,6 +6,7 @@
 // Small accepted discrete models are also answered, by the junction tree and by variable elimination:
 // every marginal must be a distribution and the two engines must agree (no silent NaN, no wrong answer).
 #include <pgm/core/error.hpp>
+#include <pgm/core/size.hpp>
 #include <pgm/inference/junction_tree.hpp>
 #include <pgm/inference/variable_elimination.hpp>
 
@@ -16,6 +17,15 @@
 #include <cstdlib>
 #include <string>
 #include <vector>
+
+// Every harness is one translation unit that includes this header, so this is defined once per binary.
+// A few kilobytes of BIF ('default' rows) or UAI can declare a legitimate table of hundreds of megabytes;
+// reading, writing and re-reading it twice takes longer than the fuzzer's timeout under ASan without
+// being a bug. Tables are capped at 8 MiB here, so such inputs exercise the limit's error path instead.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  pgm::set_max_table_bytes(std::size_t{8} << 20);
+  return 0;
+}
 
 namespace pgm::fuzz {
 
