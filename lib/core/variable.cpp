@@ -2,6 +2,7 @@
 #include <pgm/core/variable.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_set>
 
 namespace pgm {
@@ -39,6 +40,15 @@ VariableId VariableSet::add(Variable v) {
   for (const auto& s : v.states) {
     if (!seen.insert(s).second)
       throw ModelError("variable '" + v.name + "' lists state '" + s + "' twice");
+  }
+  if (!v.values.empty()) {
+    if (v.values.size() != v.states.size())
+      throw ModelError("variable '" + v.name + "' has " + std::to_string(v.states.size()) + " states but " +
+                       std::to_string(v.values.size()) + " values");
+    for (std::size_t s = 0; s < v.values.size(); ++s) {
+      if (!std::isfinite(v.values[s]))
+        throw ModelError("the value of state '" + v.states[s] + "' of variable '" + v.name + "' is not a finite number");
+    }
   }
   const auto id = static_cast<VariableId>(variables_.size());
   by_name_.emplace(v.name, id);

@@ -85,6 +85,33 @@ namespace {
 
 using detail::YamlContext;
 
+// A variable's `values:`, one finite number per state: a list in state order, or a map state -> value
+// naming every state once.
+std::vector<double> read_state_values(const YamlContext& ctx, const YAML::Node& n, const Variable& var) {
+  const std::string what = "the values of variable '" + var.name + "'";
+  std::vector<double> values;
+  if (n.IsMap()) {
+    std::vector<std::optional<double>> by_state(var.states.size());
+    for (const auto& kv : n) {
+      const std::string state = ctx.scalar(kv.first, "a state in " + what);
+      const auto s = var.find_state(state);
+      if (!s) ctx.fail(kv.first, "'" + state + "' is not a state of variable '" + var.name + "'; its states are: " + join_names(var.states));
+      by_state[*s] = ctx.number(kv.second, "the value of state '" + state + "' of variable '" + var.name + "'");
+    }
+    for (std::size_t s = 0; s < by_state.size(); ++s) {
+      if (!by_state[s]) ctx.fail(n, what + " give no value for state '" + var.states[s] + "'");
+      values.push_back(*by_state[s]);
+    }
+    return values;
+  }
+  if (!n.IsSequence()) ctx.fail(n, what + " must be a list [v1, v2, ...] or a mapping {state: value}");
+  values = ctx.numbers(n, what);
+  if (values.size() != var.states.size())
+    ctx.fail(n, what + " are " + std::to_string(values.size()) + (values.size() == 1 ? " number" : " numbers") + " for " +
+                    std::to_string(var.states.size()) + " states; give one value per state, in declared order");
+  return values;
+}
+
 // Declared variables in file order, each with the position of its key for messages.
 template <class Builder>
 std::vector<YAML::Node> read_variables(const YAML::Node& root, const YamlContext& ctx, Builder& b) {
@@ -94,12 +121,23 @@ std::vector<YAML::Node> read_variables(const YAML::Node& root, const YamlContext
   std::vector<YAML::Node> keys;
   for (const auto& kv : vars) {
     const std::string name = ctx.scalar(kv.first, "a variable name");
+    Variable var{name, {}};
+    const YAML::Node states = kv.second.IsMap() ? ctx.require(kv.second, "states", "variable '" + name + "'") : kv.second;
+    if (kv.second.IsMap()) {
+      for (const auto& field : kv.second) {
+        const std::string key = ctx.scalar(field.first, "a key of variable '" + name + "'");
+        if (key != "states" && key != "values")
+          ctx.fail(field.first, "unknown key '" + key + "' in variable '" + name + "'; expected 'states' and optionally 'values'");
+      }
+    }
     const std::string what = "the states of variable '" + name + "'";
-    if (!kv.second.IsSequence()) ctx.fail(kv.second, what + " must be a list [s1, s2, ...]");
-    if (kv.second.size() == 0) ctx.fail(kv.second, "variable '" + name + "' has no states");
-    std::vector<std::string> states = ctx.strings(kv.second, what);
+    if (!states.IsSequence())
+      ctx.fail(states, what + " must be a list [s1, s2, ...] (or {states: [s1, ...], values: [v1, ...]})");
+    if (states.size() == 0) ctx.fail(states, "variable '" + name + "' has no states");
+    var.states = ctx.strings(states, what);
+    if (kv.second.IsMap() && kv.second["values"]) var.values = read_state_values(ctx, kv.second["values"], var);
     try {
-      b.add_variable(name, std::move(states));
+      b.add_variable(std::move(var));
     } catch (const ModelError& e) {
       ctx.fail(b.variables().find(name) ? kv.first : kv.second, e.what());
     }
@@ -532,7 +570,11 @@ std::string numbers(std::span<const double> xs) {
 
 void write_variables(std::ostringstream& os, const VariableSet& vars) {
   os << "variables:\n";
-  for (const auto& v : vars.all()) os << "  " << quote(v.name) << ": " << list(v.states) << '\n';
+  for (const auto& v : vars.all()) {
+    os << "  " << quote(v.name) << ": ";
+    if (v.values.empty()) os << list(v.states) << '\n';
+    else os << "{states: " << list(v.states) << ", values: " << numbers(v.values) << "}\n";
+  }
 }
 
 }  // namespace

@@ -25,7 +25,11 @@ std::size_t BayesianNetwork::parameter_count() const {
 BayesianNetworkBuilder::BayesianNetworkBuilder(std::string name) : name_(std::move(name)) {}
 
 VariableId BayesianNetworkBuilder::add_variable(std::string name, std::vector<std::string> states) {
-  const VariableId id = variables_.add(Variable{std::move(name), std::move(states)});
+  return add_variable(Variable{std::move(name), std::move(states)});
+}
+
+VariableId BayesianNetworkBuilder::add_variable(Variable v) {
+  const VariableId id = variables_.add(std::move(v));
   parents_.emplace_back();
   tables_.emplace_back();
   has_cpt_.push_back(false);

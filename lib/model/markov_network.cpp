@@ -17,8 +17,10 @@ std::size_t MarkovNetwork::parameter_count() const {
 MarkovNetworkBuilder::MarkovNetworkBuilder(std::string name) : name_(std::move(name)) {}
 
 VariableId MarkovNetworkBuilder::add_variable(std::string name, std::vector<std::string> states) {
-  return variables_.add(Variable{std::move(name), std::move(states)});
+  return add_variable(Variable{std::move(name), std::move(states)});
 }
+
+VariableId MarkovNetworkBuilder::add_variable(Variable v) { return variables_.add(std::move(v)); }
 
 void MarkovNetworkBuilder::add_factor(std::vector<VariableId> scope, std::vector<double> values) {
   const std::size_t factor = scopes_.size();

@@ -64,6 +64,8 @@ std::optional<std::vector<double>> values_of(const Model& model, const std::stri
                        std::to_string(states.size()) + " states; give one value per state, in declared order");
     return vals;
   }
+  const auto& declared = model.variable_set()[model.id(name)].values;  // a YAML variable's values:
+  if (!declared.empty()) return declared;
   std::vector<double> out;
   for (const auto& s : states) {
     const std::optional<double> v = numeric_state(s);

@@ -18,6 +18,9 @@ using VariableId = std::uint32_t;
 struct Variable {
   std::string name;
   std::vector<std::string> states;
+  // Numeric values of the states, one per state in order (a YAML variable's `values:`), or empty:
+  // what E[X] and Var[X] use when the state names are not numbers themselves.
+  std::vector<double> values{};
 
   [[nodiscard]] std::size_t cardinality() const noexcept { return states.size(); }
   // Index of a state name, or nullopt.
@@ -83,7 +86,8 @@ class VariableSet {
  public:
   VariableSet() = default;
 
-  // Adds a variable; ModelError on a duplicate name, an empty name, no states, or duplicate states.
+  // Adds a variable; ModelError on a duplicate name, an empty name, no states, duplicate states, or
+  // values that are not one finite number per state.
   VariableId add(Variable v);
 
   [[nodiscard]] std::size_t size() const noexcept { return variables_.size(); }

@@ -54,7 +54,7 @@ class BayesianNetworkBuilder {
 
   // ModelError on duplicate names or states.
   VariableId add_variable(std::string name, std::vector<std::string> states);
-  VariableId add_variable(Variable v) { return add_variable(std::move(v.name), std::move(v.states)); }
+  VariableId add_variable(Variable v);  // keeps v.values
   [[nodiscard]] const VariableSet& variables() const noexcept { return variables_; }
 
   // table: parent configurations row-major (first parent slowest), child states fastest.

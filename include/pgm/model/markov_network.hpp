@@ -41,7 +41,7 @@ class MarkovNetworkBuilder {
  public:
   explicit MarkovNetworkBuilder(std::string name = {});
   VariableId add_variable(std::string name, std::vector<std::string> states);
-  VariableId add_variable(Variable v) { return add_variable(std::move(v.name), std::move(v.states)); }
+  VariableId add_variable(Variable v);  // keeps v.values
   [[nodiscard]] const VariableSet& variables() const noexcept { return variables_; }
 
   // values row-major over `scope` in the order given, last variable fastest. ModelValidationError

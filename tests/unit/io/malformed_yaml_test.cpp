@@ -64,6 +64,14 @@ const std::vector<BadModel>& bad_models() {
       {"syntax_error.yaml", 5, {}, {"syntax", "end of map", "yaml"}, {}},
       {"unclosed_bracket.yaml", 0, {}, {"syntax", "flow", "sequence", "yaml"}, {}},
       {"variables_not_a_map.yaml", 3, {"variables"}, {"map", "mapping"}, {}},
+      // a variable's values: (one finite number per state)
+      {"values_count.yaml", 5, {"'A'", "1 number", "2 states"}, {}, {}},
+      {"values_unknown_key.yaml", 5, {"'value'"}, {"unknown key"}, {}},
+      {"values_unknown_state.yaml", 5, {"'c'"}, {"not a state"}, {}},
+      {"values_missing_state.yaml", 5, {"'b'"}, {"no value"}, {}},
+      {"values_infinite.yaml", 5, {}, {"infinite", "finite"}, {}},
+      {"values_without_states.yaml", 5, {"'states'"}, {"has no"}, {}},
+      {"values_text.yaml", 5, {"'two'"}, {"not a number"}, {}},
   };
   return cases;
 }

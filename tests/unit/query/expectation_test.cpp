@@ -104,6 +104,34 @@ TEST(Expect, ValuesOverrideAndNonNumericStates) {
   EXPECT_NEAR(*a.mutual_information, i, 1e-14);
 }
 
+// A YAML variable's values: (a list in state order, or a map state -> value) are its numbers, and
+// survive writing and reading back. Size on {1, 2, 4} w.p. 1/2, 1/4, 1/4: E = 2, E[S²] = 1/2 + 1 + 4,
+// Var = 1.5. Grade high (10) / low (−1) with P(high | size) = 1/2, 3/4, 1: P(high) = 11/16,
+// E[G] = 110/16 − 5/16 = 6.5625, E[S·G] = (1/2)(1)(4.5) + (1/4)(2)(7.25) + (1/4)(4)(10) = 15.875.
+TEST(Expect, ValuesDeclaredInTheYamlModel) {
+  const std::string text =
+      "name: dice\ntype: bayesian-network\nvariables:\n"
+      "  Size: {states: [small, medium, large], values: [1, 2, 4]}\n"
+      "  Grade: {states: [low, high], values: {high: 10, low: -1}}\n"
+      "cpds:\n  Size:\n    probabilities: [0.5, 0.25, 0.25]\n"
+      "  Grade:\n    parents: [Size]\n    probabilities:\n"
+      "      small: [0.5, 0.5]\n      medium: [0.25, 0.75]\n      large: [0.0, 1.0]\n";
+  const Model m = Model::loads(text, "yaml");
+  const Model again = Model::loads(m.dumps(pgm::io::Format::yaml), "yaml");
+  EXPECT_EQ(again.variable_set()[1].values, (std::vector<double>{-1, 10}));
+  for (const Model* model : {&m, &again}) {
+    const auto r = expect(*model, {"Size", "Grade"});
+    EXPECT_NEAR(*r.expectation[0], 2.0, 1e-15);
+    EXPECT_NEAR(*r.variance[0], 1.5, 1e-15);
+    EXPECT_NEAR(*r.expectation[1], 6.5625, 1e-14);
+    EXPECT_NEAR(*r.covariance, 15.875 - 2.0 * 6.5625, 1e-13);
+  }
+  // --values still overrides what the model declares.
+  ExpectOptions o;
+  o.values = pgm::query::parse_state_values(std::vector<std::string>{"Size=0,1,2"});
+  EXPECT_NEAR(*expect(m, {"Size"}, {}, o).expectation[0], 0.75, 1e-15);
+}
+
 TEST(Expect, ConditionalMutualInformationFollowsDSeparation) {
   const Model m = Model::load(model_path("sprinkler.yaml"));
   ExpectOptions o;
