@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_set>
+#include <cstdint>
+#include <functional>
+#include <string_view>
 
 namespace pgm {
 
@@ -29,18 +31,37 @@ std::size_t Variable::state_index(std::string_view state) const {
                    join_names(states));
 }
 
+namespace {
+
+// The first name equal to an earlier one, or nullptr. An open-addressing table of indices (linear
+// probing, at most half full): a variable may have millions of states (a UAI cardinality), where a
+// node-based hash set spent seconds in malloc and cache misses.
+const std::string* first_repeat(const std::vector<std::string>& names) {
+  if (names.size() < 2) return nullptr;
+  std::size_t slots = 4;
+  while (slots < 2 * names.size()) slots *= 2;
+  constexpr std::uint32_t kEmpty = 0xffffffffu;
+  std::vector<std::uint32_t> table(slots, kEmpty);
+  const std::hash<std::string_view> hash;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::size_t at = hash(names[i]) & (slots - 1);
+    while (table[at] != kEmpty) {
+      if (names[table[at]] == names[i]) return &names[i];
+      at = (at + 1) & (slots - 1);
+    }
+    table[at] = static_cast<std::uint32_t>(i);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 VariableId VariableSet::add(Variable v) {
   if (v.name.empty()) throw ModelError("a variable has an empty name");
   if (by_name_.count(v.name)) throw ModelError("variable '" + v.name + "' is declared twice");
   if (v.states.empty()) throw ModelError("variable '" + v.name + "' has no states");
-  // Views into v.states, reserved up front: a variable may have millions of states (a UAI
-  // cardinality), and copying each name into a growing set cost seconds.
-  std::unordered_set<std::string_view> seen;
-  seen.reserve(v.states.size());
-  for (const auto& s : v.states) {
-    if (!seen.insert(s).second)
-      throw ModelError("variable '" + v.name + "' lists state '" + s + "' twice");
-  }
+  if (const std::string* twice = first_repeat(v.states))
+    throw ModelError("variable '" + v.name + "' lists state '" + *twice + "' twice");
   if (!v.values.empty()) {
     if (v.values.size() != v.states.size())
       throw ModelError("variable '" + v.name + "' has " + std::to_string(v.states.size()) + " states but " +

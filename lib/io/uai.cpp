@@ -4,6 +4,7 @@
 #include "io/detail/text_cursor.hpp"
 
 #include <pgm/core/error.hpp>
+#include <pgm/core/size.hpp>
 
 #include <algorithm>
 
@@ -61,6 +62,13 @@ class Reader {
         throw LimitError(cursor_.location(last_.line, last_.column).str() + ": variable " + std::to_string(i) +
                          " has " + std::to_string(card) + " states, more than a table may hold (the limit is " +
                          detail::table_limit_text() + " entries)");
+      }
+      // Any answer about the variable holds one number per state (and the model one name per
+      // state): a cardinality beyond the memory limit is refused before its names are made.
+      try {
+        check_table_entries(card, "the marginal of variable " + std::to_string(i));
+      } catch (const LimitError& e) {
+        throw LimitError(cursor_.location(last_.line, last_.column).str() + ": " + e.what());
       }
       states += card;
       if (states > states_budget)
