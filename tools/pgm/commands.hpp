@@ -96,6 +96,7 @@ void register_citest_commands(CLI::App& app);        // citest                  
 void register_fit_commands(CLI::App& app);           // fit, loglik                  (fit.cpp, issue 12)
 void register_elbo_commands(CLI::App& app);          // elbo                         (elbo.cpp, issue 12)
 void register_expect_commands(CLI::App& app);        // expect                       (expect.cpp, issue 12)
+void register_serve_commands(CLI::App& app);         // serve                        (serve.cpp, issue 13)
 
 // `pgm query` on a Gaussian or linear-Gaussian model (implemented in gaussian.cpp): the joint
 // posterior of `targets` given the evidence (values as text, read by the library).
