@@ -556,6 +556,22 @@ class Stopping(unittest.TestCase):
         self.assertEqual(cli("serve", os.path.join(SOURCE, "nope.yaml"))[0], 3)
 
 
+class Limits(unittest.TestCase):
+    def test_inference_over_max_memory_is_400_and_the_server_stays_up(self):
+        s = Server(ALARM, "--max-memory", "4k")
+        try:
+            code, out, err = cli("marginals", ALARM, "--json", "--max-memory", "4k")
+            self.assertEqual(code, 5, err)
+            library = re.fullmatch(r"pgm: error: (.*) \(--max-memory SIZE sets the limit.*\)\n", err, re.S).group(1)
+            message = s.error("POST", "/api/query", {})
+            self.assertEqual(message, library + " (pgm serve --max-memory SIZE sets the per-request limit)")
+            # A single target by variable elimination fits, as on the command line.
+            self.assertEqual(s.json("POST", "/api/query", {"targets": ["HR"]}),
+                             cli_json("query", ALARM, "HR", "--json", "--max-memory", "4k"))
+        finally:
+            self.assertEqual(s.stop()[0], 0)
+
+
 class Load(unittest.TestCase):
     def test_1000_requests_over_8_connections(self):
         s = Server(ALARM, "--threads", "8")
