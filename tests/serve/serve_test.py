@@ -621,8 +621,8 @@ class Load(unittest.TestCase):
             latencies.sort()
             p50 = latencies[len(latencies) // 2] * 1000
             p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-            print("\nserve load: %d POST /api/query on alarm over %d connections in %.2f s: p50 %.2f ms, p99 %.2f ms"
-                  % (total, connections, wall, p50, p99), file=sys.stderr)
+            print("\nserve load: %d POST /api/query on alarm over %d connections in %.2f s: p50 %.2f ms, p99 %.2f ms, "
+                  "max %.2f ms" % (total, connections, wall, p50, p99, latencies[-1] * 1000), file=sys.stderr)
         finally:
             self.assertEqual(s.stop()[0], 0)
 

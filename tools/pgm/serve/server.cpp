@@ -395,9 +395,11 @@ void run(const Model& model, const Options& options, std::ostream& out) {
   server.set_tcp_nodelay(true);  // headers and body are separate writes: no 40 ms Nagle/delayed-ACK stall
   // SO_REUSEADDR only: httplib's default, SO_REUSEPORT, lets a second server bind the same port and
   // take half the connections.
-  server.set_socket_options([](auto sock) {
+  int listening_socket = -1;
+  server.set_socket_options([&listening_socket](auto sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listening_socket = sock;
   });
 
   std::vector<Route> routes;
@@ -456,6 +458,9 @@ void run(const Model& model, const Options& options, std::ostream& out) {
   if (port <= 0)
     throw cli::UsageError("cannot listen on " + options.host + " port " + std::to_string(options.port) +
                           " (the port is in use, or the host is not an address of this machine)");
+  // httplib listens with a backlog of 5: more connections arriving at once than that (a page's
+  // parallel fetches, a load test) would wait for a 1 s SYN retransmit. Listening again raises it.
+  if (listening_socket >= 0) (void)listen(listening_socket, SOMAXCONN);
   const bool ipv6 = options.host.find(':') != std::string::npos;
   out << "http://" << (ipv6 ? "[" + options.host + "]" : options.host) << ':' << port << "/\n" << std::flush;
 
