@@ -312,6 +312,9 @@ std::string draw(const Picture& pic, const Options& options) {
   set(g, "fontsize", "12");
   set(g, "nodesep", "0.25");
   set(g, "ranksep", "0.4");
+  // Cairo's bitmaps are at most 32767 pixels a side; a larger PNG would be scaled with a message on
+  // stderr. Ask for at most 340 inches (at 96 dpi) instead: the layout is scaled down the same way.
+  if (options.format == Format::png) set(g, "size", "340,340");
   // dot's defaults are fast enough: munin (1,041 nodes, names only) lays out in about 0.4 s of CPU
   // (benchmarks/render_benchmark.cpp), so no mincross or spline limits are set for large graphs.
   if (!pic.caption.empty()) {
