@@ -176,7 +176,7 @@ Picture describe(const Model& model, const query::Evidence& evidence, const Opti
 
   if (options.independence) {
     const Independence& ind = *options.independence;
-    const query::IndependenceResult r = model.independent(ind.x, ind.y, ind.given);
+    const query::IndependenceResult r = model.independent(ind.x, ind.y, ind.given, ind.tolerance);
     for (const std::string& z : r.given) shaded[model.id(z)] = true;
     std::string statement = set_text(r.x) + " ⟂ " + set_text(r.y) + " | " + set_text(r.given);
     if (r.independent) {
