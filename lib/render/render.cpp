@@ -201,7 +201,9 @@ Picture describe(const Model& model, const query::Evidence& evidence, const Opti
 
   const bool bars = options.bars && n <= options.max_bar_variables;
   query::Result result;
-  if (bars) {
+  // A continuous model with every variable observed has nothing to infer (the query API refuses
+  // it): every node just shows its value.
+  if (bars && (model.discrete() || evidence.values().size() < n)) {
     query::Query q;
     q.evidence = evidence;
     q.method = options.method;

@@ -208,6 +208,14 @@ TEST(Render, GaussianShowsPosteriorMeanAndSd) {
   EXPECT_NE(x2t.find("= 3"), std::string::npos) << x2t;
   EXPECT_EQ(groups(svg.doc, "edge").count("pgm-e-0-1"), 1u);  // non-zero precision: an (undirected) edge
 
+  // Every variable observed: nothing to infer (the query API would refuse it); each shows its value.
+  const std::vector<std::pair<std::string, std::string>> both{{"X1", "1"}, {"X2", "3"}};
+  const std::string all = render::render(m, Evidence::from_names(m, both));
+  EXPECT_EQ(all.find("±"), std::string::npos);
+  Parsed all_svg(all);
+  EXPECT_EQ(texts(groups(all_svg.doc, "node").at("pgm-v-0")).back(), "= 1");
+  EXPECT_EQ(texts(groups(all_svg.doc, "node").at("pgm-v-1")).back(), "= 3");
+
   // linear-gaussian.yaml without evidence: Aptitude ~ N(100, 225), Knowledge mean .5·100 + 2·10 = 70.
   const Model lg = Model::load(model_path("linear-gaussian.yaml"));
   Parsed lsvg(render::render(lg, {}));
