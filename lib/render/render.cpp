@@ -65,6 +65,7 @@ struct Node {
   std::string label;  // HTML-like (without the outer < >); empty: a plain box with the name
   std::string classes;
   bool shaded = false;
+  bool emphasised = false;  // X or Y of the independence picture: a thicker, darker border
 };
 
 struct Edge {
@@ -167,6 +168,7 @@ Picture describe(const Model& model, const query::Evidence& evidence, const Opti
     observed[v] = s;
   }
   for (const auto& [v, lambda] : evidence.soft()) soft[v] = true;
+  std::vector<std::string> role(n);  // "pgm-x" / "pgm-y" in the independence picture
   std::vector<std::optional<double>> values(n);
   for (const auto& [name, x] : evidence.values()) {
     const VariableId v = model.id(name);
@@ -178,6 +180,8 @@ Picture describe(const Model& model, const query::Evidence& evidence, const Opti
     const Independence& ind = *options.independence;
     const query::IndependenceResult r = model.independent(ind.x, ind.y, ind.given, ind.tolerance);
     for (const std::string& z : r.given) shaded[model.id(z)] = true;
+    for (const std::string& a : r.x) role[model.id(a)] = "pgm-x";
+    for (const std::string& b : r.y) role[model.id(b)] = "pgm-y";
     std::string statement = set_text(r.x) + " ⟂ " + set_text(r.y) + " | " + set_text(r.given);
     if (r.independent) {
       pic.caption = statement + " holds (" + r.method + "): independent";
@@ -242,6 +246,14 @@ Picture describe(const Model& model, const query::Evidence& evidence, const Opti
     if (observed[v] || values[v]) pic.nodes[v].classes = "pgm-observed";
     else if (shaded[v]) pic.nodes[v].classes = "pgm-given";
     if (soft[v]) pic.nodes[v].classes += std::string(pic.nodes[v].classes.empty() ? "" : " ") + "pgm-soft";
+    if (!role[v].empty()) {
+      pic.nodes[v].classes += (pic.nodes[v].classes.empty() ? "" : " ") + role[v];
+      pic.nodes[v].emphasised = true;
+      // The table's own border: BORDER="1" ... COLOR="#555555" on the outer <TABLE>.
+      std::string& l = pic.nodes[v].label;
+      if (const auto at = l.find("BORDER=\"1\""); at != std::string::npos) l.replace(at, 10, "BORDER=\"3\"");
+      if (const auto at = l.find("COLOR=\"#555555\""); at != std::string::npos) l.replace(at, 15, "COLOR=\"#000000\"");
+    }
   }
   return pic;
 }
@@ -346,7 +358,8 @@ std::string draw(const Picture& pic, const Options& options) {
       set(nodes[v], "shape", "box");
       set(nodes[v], "style", "filled");
       set(nodes[v], "fillcolor", pic.nodes[v].shaded ? kShade : "white");
-      set(nodes[v], "color", "#555555");
+      set(nodes[v], "color", pic.nodes[v].emphasised ? "#000000" : "#555555");
+      if (pic.nodes[v].emphasised) set(nodes[v], "penwidth", "3");
     } else {
       char* html = agstrdup_html(g, const_cast<char*>(pic.nodes[v].label.c_str()));
       agsafeset(nodes[v], const_cast<char*>("label"), html, const_cast<char*>(""));
@@ -368,6 +381,9 @@ std::string draw(const Picture& pic, const Options& options) {
     throw Error("Graphviz could not lay the graph out" +
                 (g_graphviz_messages.empty() ? std::string() : ": " + g_graphviz_messages));
   close.laid_out = true;
+  // An error Graphviz reports but survives (a label it could not parse falls back to the name) is
+  // a bug here: refuse rather than draw a picture without its numbers.
+  if (!g_graphviz_messages.empty()) throw Error("Graphviz: " + g_graphviz_messages);
   char* data = nullptr;
   unsigned int length = 0;
   const std::string format(to_string(options.format));
