@@ -4,6 +4,7 @@
 // local_independencies); this file parses and prints.
 #include "pgm/commands.hpp"
 #include "pgm/output.hpp"
+#include "pgm/shapes.hpp"
 
 #include <pgm/core/error.hpp>
 #include <pgm/independence/ci_check.hpp>
@@ -62,10 +63,12 @@ struct IndependentOptions {
   bool numeric = false;
   double tolerance = kDefaultIndependenceTolerance;
   bool json = false;
+  std::string render;  // issue 13: --render FILE, the picture with the trail
 };
 
 void run_independent(const IndependentOptions& opts) {
   reject_assignments(opts.given);
+  if (!opts.render.empty()) (void)picture_format(opts.render, "--render");  // before reading the model
   if (!std::isfinite(opts.tolerance) || opts.tolerance < 0) {
     throw UsageError("--tolerance must be a finite number >= 0, got " + format_number(opts.tolerance));
   }
@@ -73,24 +76,11 @@ void run_independent(const IndependentOptions& opts) {
   const query::IndependenceResult answer = model.independent(opts.x, opts.y, opts.given, opts.tolerance);
   std::optional<query::NumericIndependenceResult> numeric;
   if (opts.numeric) numeric = model.independent_in_numbers(opts.x, opts.y, opts.given, opts.tolerance);
+  if (!opts.render.empty()) render_independence(model, opts.x, opts.y, opts.given, opts.tolerance, opts.render);
 
   const std::vector<std::string>&xs = answer.x, &ys = answer.y, &zs = answer.given;
   if (opts.json) {
-    Json out = Json::object();
-    out["independent"] = answer.independent;
-    out["method"] = answer.method;
-    out["active_trail"] = answer.trail ? Json(*answer.trail) : Json(nullptr);
-    out["x"] = xs;
-    out["y"] = ys;
-    out["given"] = zs;
-    if (numeric) {
-      Json& n = out["numeric"] = Json::object();
-      n["max_difference"] = number_json(numeric->max_difference);
-      n["independent"] = numeric->independent;
-      n["tolerance"] = numeric->tolerance;
-      n["measure"] = numeric->measure;
-    }
-    print_json(out, std::cout);
+    print_json(independent_json(answer, numeric), std::cout);
     return;
   }
 
@@ -175,6 +165,25 @@ void run_independencies(const ModelOptions& model_opts, bool json) {
 
 }  // namespace
 
+Json independent_json(const query::IndependenceResult& answer,
+                      const std::optional<query::NumericIndependenceResult>& numeric) {
+  Json out = Json::object();
+  out["independent"] = answer.independent;
+  out["method"] = answer.method;
+  out["active_trail"] = answer.trail ? Json(*answer.trail) : Json(nullptr);
+  out["x"] = answer.x;
+  out["y"] = answer.y;
+  out["given"] = answer.given;
+  if (numeric) {
+    Json& n = out["numeric"] = Json::object();
+    n["max_difference"] = number_json(numeric->max_difference);
+    n["independent"] = numeric->independent;
+    n["tolerance"] = numeric->tolerance;
+    n["measure"] = numeric->measure;
+  }
+  return out;
+}
+
 void register_independence_commands(CLI::App& app) {
   {
     auto opts = std::make_shared<IndependentOptions>();
@@ -194,6 +203,10 @@ void register_independence_commands(CLI::App& app) {
     cmd->add_option("--tolerance", opts->tolerance, "Numeric differences up to this count as independent")
         ->capture_default_str();
     cmd->add_flag("--json", opts->json, "Print JSON instead of text");
+    cmd->add_option("--render", opts->render,
+                    "Also draw the network to FILE (.svg/.png/.pdf/.dot): the conditioning set shaded, the active trail "
+                    "in red")
+        ->type_name("FILE");
     cmd->callback([opts] { run_independent(*opts); });
   }
   {
