@@ -119,7 +119,7 @@ function renderEvidenceList() {
   const list = $('evidence-list');
   list.replaceChildren();
   for (const [name, value] of app.evidence) {
-    const text = `${name} = ${app.gaussian ? formatNumber(value) : value}`;
+    const text = `${name} = ${value}`;
     const remove = el('button', { type: 'button', class: 'remove', 'aria-label': `Clear ${name}`, text: '×' });
     remove.addEventListener('click', () => clearVariable(name));
     list.append(el('li', { 'data-var': name }, el('span', { text }), remove));
@@ -419,10 +419,15 @@ function drawEllipses(x, y, mean, cov) {
 
 // ---- d-separation -------------------------------------------------------------------------------
 
+// The model's edges as [from, to] pairs: discrete models list pairs, linear-Gaussian ones {from, to, weight}.
+function modelEdges() {
+  return (Array.isArray(app.model.edges) ? app.model.edges : []).map((e) => (Array.isArray(e) ? e : [e.from, e.to]));
+}
+
 // The SVG id of the edge between two variables (its direction as the model has it).
 function edgeId(a, b) {
   const ia = app.index.get(a), ib = app.index.get(b);
-  const edges = app.model.edges || [];
+  const edges = modelEdges();
   if (edges.some((e) => e[0] === a && e[1] === b)) return `pgm-e-${ia}-${ib}`;
   if (edges.some((e) => e[0] === b && e[1] === a)) return `pgm-e-${ib}-${ia}`;
   if (document.getElementById(`pgm-e-${ia}-${ib}`)) return `pgm-e-${ia}-${ib}`;
@@ -592,6 +597,9 @@ async function init() {
     $('graph-hint').textContent = 'Each node shows its mean ± standard deviation given the evidence.';
     $('gaussian-evidence').hidden = false;
     $('gaussian-section').hidden = false;
+    // The pair's ellipses first, the independence form last: what a Gaussian model is looked at for.
+    $('evidence-section').after($('gaussian-section'));
+    $('side').append($('dsep-section'));
     setUpGaussianEvidence();
     fillSelect($('gauss-a'), app.names, app.names[0]);
     fillSelect($('gauss-b'), app.names, app.names[Math.min(1, app.names.length - 1)]);
