@@ -4,10 +4,10 @@
 // the page shows with what the command line answers on the same evidence (`pgm marginals/query/independent
 // --json`), to the page's displayed precision, plus closed forms where the model has them.
 //
-//   node page_test.mjs --pgm BUILD/tools/pgm --source SOURCE_DIR --out BUILD/browser
+//   node page_test.mjs --pgm BUILD/tools/pgm --source SOURCE_DIR [--shared SHARED_DIR] --out BUILD/browser
 //
 // Screenshots go to OUT/screenshots/*.png. PGM_CHROMIUM overrides /usr/bin/chromium. With CI set, a missing
-// ../shared/networks fails the test instead of skipping the alarm part.
+// SHARED_DIR/networks (default SOURCE_DIR/../shared) fails the test instead of skipping the alarm part.
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,7 +25,7 @@ function parseArgs(argv) {
 }
 
 function usage(message) {
-  console.error(`page_test: ${message}\nusage: node page_test.mjs --pgm PGM --source SOURCE_DIR --out OUT_DIR`);
+  console.error(`page_test: ${message}\nusage: node page_test.mjs --pgm PGM --source SOURCE_DIR [--shared SHARED_DIR] --out OUT_DIR`);
   process.exit(2);
 }
 
@@ -35,7 +35,7 @@ const SOURCE = path.resolve(args.source);
 const OUT = path.resolve(args.out);
 const SHOTS = path.join(OUT, 'screenshots');
 const CHROMIUM = process.env.PGM_CHROMIUM || '/usr/bin/chromium';
-const ALARM = path.join(SOURCE, '..', 'shared', 'networks', 'bif', 'alarm.bif');
+const ALARM = path.join(args.shared ? path.resolve(args.shared) : path.join(SOURCE, '..', 'shared'), 'networks', 'bif', 'alarm.bif');
 const TOLERANCE = 0.5e-4 + 1e-12;  // the page shows 4 decimals
 
 if (!fs.existsSync(CHROMIUM)) {
