@@ -304,6 +304,29 @@ async function sprinkler() {
   }
 }
 
+// ---- misconception (a Markov network: undirected edges, separation) ------------------------------
+
+async function misconception() {
+  const model = path.join(SOURCE, 'models', 'misconception.yaml');
+  const info = cli('info', model, '--json');
+  const server = await startServer(model);
+  try {
+    const page = await openPage(server.url);
+    section('misconception: a Markov network');
+    await comparePosteriors(page, model, info, {}, 'misconception prior');
+    await clickState(page, info, 'B', 'b1');
+    await comparePosteriors(page, model, info, { B: 'b1' }, 'misconception B=b1');
+    const dep = await compareDsep(page, model, info, 'A', 'C', [], 'misconception A, C');
+    check(!dep.expected.independent && dep.want.length === 2, 'misconception A and C: dependent (a trail of two edges)');
+    await shot(page, 'misconception-dsep');
+    const ind = await compareDsep(page, model, info, 'A', 'C', ['B', 'D'], 'misconception A, C | B, D');
+    check(ind.expected.independent && ind.want.length === 0, 'misconception A and C given B and D: separated');
+    await page.close();
+  } finally {
+    await server.stop();
+  }
+}
+
 // ---- alarm (a shared network: 37 variables) ---------------------------------------------------
 
 async function alarm() {
@@ -422,6 +445,7 @@ async function gaussian() {
 const started = Date.now();
 try {
   await sprinkler();
+  await misconception();
   await alarm();
   await gaussian();
 } catch (err) {

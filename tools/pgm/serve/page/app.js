@@ -427,6 +427,7 @@ function modelEdges() {
 // The SVG id of the edge between two variables (its direction as the model has it).
 function edgeId(a, b) {
   const ia = app.index.get(a), ib = app.index.get(b);
+  if (app.model.type === 'markov-network') return `pgm-e-${Math.min(ia, ib)}-${Math.max(ia, ib)}`;  // undirected: u < v
   const edges = modelEdges();
   if (edges.some((e) => e[0] === a && e[1] === b)) return `pgm-e-${ia}-${ib}`;
   if (edges.some((e) => e[0] === b && e[1] === a)) return `pgm-e-${ib}-${ia}`;
