@@ -455,7 +455,7 @@ async function runDsep(event) {
     box.dataset.trailEdges = '';
     return;
   }
-  const statement = `${x} ⫫ ${y}${given.length ? ' | ' + given.join(', ') : ''}`;
+  const statement = `${x} ⊥ ${y}${given.length ? ' | ' + given.join(', ') : ''}`;
   const trail = Array.isArray(answer.active_trail) ? answer.active_trail : null;
   const edges = [];
   if (trail) for (let i = 1; i < trail.length; i += 1) edges.push(edgeId(trail[i - 1], trail[i]));
