@@ -21,7 +21,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION science)
 # Run-time libraries of the binary and the extension module (libyaml-cpp, libpugixml, OpenBLAS,
 # libstdc++), read from the files by dpkg-shlibdeps.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libeigen3-dev, libboost-dev, libyaml-cpp-dev, libpugixml-dev")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libeigen3-dev, libboost-dev, libyaml-cpp-dev, libpugixml-dev, libgraphviz-dev")
 
 if(PGM_BUILD_PYTHON)
   # The extension is built for one interpreter (_pgm.cpython-3XY-<arch>.so): depend on that version.

@@ -9,13 +9,14 @@
 #          graph < gaussian                               (beside model, inference, independence)
 #          model, gaussian < io < query
 #          independence < query
+#          query < render                                 (issue 13: pictures, Graphviz)
 #
 # Beside means neither may include the other: gaussian sees no discrete model or engine, io reads
 # models but runs no inference, and inference sees nothing of independence (the structural
 # algorithms pruning needs, Bayes-ball and requisite sets, are in graph: <pgm/graph/reachability.hpp>).
 # The umbrella headers <pgm/pgm.hpp> and <pgm/query.hpp> belong to the top layer, query.
 # Listed lowest first: a layer only names layers before it.
-set(PGM_LAYERS core graph model inference independence gaussian io query)
+set(PGM_LAYERS core graph model inference independence gaussian io query render)
 set(PGM_LAYER_USES_core "")
 set(PGM_LAYER_USES_graph core)
 set(PGM_LAYER_USES_model graph)
@@ -24,6 +25,7 @@ set(PGM_LAYER_USES_independence inference)
 set(PGM_LAYER_USES_gaussian graph)
 set(PGM_LAYER_USES_io model gaussian)
 set(PGM_LAYER_USES_query io independence)
+set(PGM_LAYER_USES_render query)
 
 # PGM_LAYER_ALLOWED_<layer>: the layer and everything below it (the transitive closure).
 foreach(_pgm_layer IN LISTS PGM_LAYERS)

@@ -6,6 +6,7 @@ packages=(cmake ninja-build g++ pkg-config libboost-graph-dev libeigen3-dev liby
           libopenblas-dev pybind11-dev python3-dev python3-pytest
           python3 python3-numpy python3-scipy  # python3: the Python package and its tests, tests/readme, benchmarks
           python3-dask python3-distributed python3-pandas  # pgm.dask and its test on a LocalCluster
+          libgraphviz-dev  # issue 13, render: Graphviz's cgraph + gvc, used in-process
           dpkg-dev)  # dpkg-shlibdeps: the Depends of the .deb that CPack builds (tests/package)
 # --fuzz: also clang and its libFuzzer runtime, for fuzz/run.sh (CI).
 [ "${1:-}" = "--fuzz" ] && packages+=(clang libclang-rt-dev)

@@ -3,6 +3,7 @@
 // exception types to exit codes, so commands just throw pgm::Error subclasses.
 #include <pgm/io/load.hpp>
 #include <pgm/query/model.hpp>
+#include <pgm/render/render.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -96,6 +97,11 @@ void register_citest_commands(CLI::App& app);        // citest                  
 void register_fit_commands(CLI::App& app);           // fit, loglik                  (fit.cpp, issue 12)
 void register_elbo_commands(CLI::App& app);          // elbo                         (elbo.cpp, issue 12)
 void register_expect_commands(CLI::App& app);        // expect                       (expect.cpp, issue 12)
+void register_render_commands(CLI::App& app);        // render                       (render.cpp, issue 13)
+// issue 13, render: the picture format of an output path by its extension (UsageError naming it
+// and `flag` otherwise), and writing a picture (IoError when the file cannot be written).
+[[nodiscard]] render::Format picture_format(const std::string& path, const char* flag);
+void write_picture(const std::string& path, const std::string& bytes);
 
 // `pgm query` on a Gaussian or linear-Gaussian model (implemented in gaussian.cpp): the joint
 // posterior of `targets` given the evidence (values as text, read by the library).

@@ -222,6 +222,7 @@ int main(int argc, char** argv) {
   register_fit_commands(app);  // issue 12: parameter learning
   register_elbo_commands(app);  // issue 12: the ELBO
   register_expect_commands(app);  // issue 12: expectations, entropy, mutual information
+  register_render_commands(app);  // issue 13: pictures
 
   std::string command;
   try {
