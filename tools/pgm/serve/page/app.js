@@ -211,6 +211,13 @@ function wireStates(svg) {
     const state = app.states[v] && app.states[v][s];
     if (name === undefined || state === undefined) continue;
     const observed = app.evidence.get(name) === state;
+    // Graphviz paints only the row's glyphs and bars: a transparent rectangle under them makes the whole
+    // row one target (and carries the hover and focus highlight).
+    try {
+      const box = row.getBBox();
+      const hit = svgEl('rect', { x: box.x - 2, y: box.y - 1, width: box.width + 4, height: box.height + 2, class: 'pgm-hit' });
+      row.insertBefore(hit, row.firstChild);
+    } catch (_) { /* not rendered (display: none): no hit area needed */ }
     row.classList.add('pgm-state');
     if (observed) row.classList.add('pgm-observed');
     row.setAttribute('tabindex', '0');
