@@ -528,7 +528,14 @@ function applyZoom() {
     if (fit) {
       svg.removeAttribute('width');
       svg.removeAttribute('height');
+      // Shrink big networks to the pane, but blow small ones up at most 1.5 times.
+      const px = (v) => (/pt$/.test(v) ? parseFloat(v) * 4 / 3 : parseFloat(v));
+      const w = px(svg.dataset.width), h = px(svg.dataset.height);
+      svg.style.maxWidth = Number.isFinite(w) ? `${1.5 * w}px` : '';
+      svg.style.maxHeight = Number.isFinite(h) ? `${1.5 * h}px` : '';
     } else {
+      svg.style.maxWidth = '';
+      svg.style.maxHeight = '';
       if (svg.dataset.width) svg.setAttribute('width', svg.dataset.width);
       if (svg.dataset.height) svg.setAttribute('height', svg.dataset.height);
     }
