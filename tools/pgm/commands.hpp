@@ -102,6 +102,9 @@ void register_render_commands(CLI::App& app);        // render                  
 // and `flag` otherwise), and writing a picture (IoError when the file cannot be written).
 [[nodiscard]] render::Format picture_format(const std::string& path, const char* flag);
 void write_picture(const std::string& path, const std::string& bytes);
+// `pgm independent --render FILE`: the independence picture (render::Options::independence) written to FILE.
+void render_independence(const Model& model, const std::vector<std::string>& x, const std::vector<std::string>& y,
+                         const std::vector<std::string>& given, const std::string& path);
 
 // `pgm query` on a Gaussian or linear-Gaussian model (implemented in gaussian.cpp): the joint
 // posterior of `targets` given the evidence (values as text, read by the library).

@@ -62,10 +62,12 @@ struct IndependentOptions {
   bool numeric = false;
   double tolerance = kDefaultIndependenceTolerance;
   bool json = false;
+  std::string render;  // issue 13: --render FILE, the picture with the trail
 };
 
 void run_independent(const IndependentOptions& opts) {
   reject_assignments(opts.given);
+  if (!opts.render.empty()) (void)picture_format(opts.render, "--render");  // before reading the model
   if (!std::isfinite(opts.tolerance) || opts.tolerance < 0) {
     throw UsageError("--tolerance must be a finite number >= 0, got " + format_number(opts.tolerance));
   }
@@ -73,6 +75,7 @@ void run_independent(const IndependentOptions& opts) {
   const query::IndependenceResult answer = model.independent(opts.x, opts.y, opts.given, opts.tolerance);
   std::optional<query::NumericIndependenceResult> numeric;
   if (opts.numeric) numeric = model.independent_in_numbers(opts.x, opts.y, opts.given, opts.tolerance);
+  if (!opts.render.empty()) render_independence(model, opts.x, opts.y, opts.given, opts.render);
 
   const std::vector<std::string>&xs = answer.x, &ys = answer.y, &zs = answer.given;
   if (opts.json) {
@@ -194,6 +197,10 @@ void register_independence_commands(CLI::App& app) {
     cmd->add_option("--tolerance", opts->tolerance, "Numeric differences up to this count as independent")
         ->capture_default_str();
     cmd->add_flag("--json", opts->json, "Print JSON instead of text");
+    cmd->add_option("--render", opts->render,
+                    "Also draw the network to FILE (.svg/.png/.pdf/.dot): the conditioning set shaded, the active trail "
+                    "in red")
+        ->type_name("FILE");
     cmd->callback([opts] { run_independent(*opts); });
   }
   {

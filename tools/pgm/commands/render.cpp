@@ -35,6 +35,15 @@ void write_picture(const std::string& path, const std::string& bytes) {
   if (!out) throw IoError("error while writing '" + path + "'");
 }
 
+void render_independence(const Model& model, const std::vector<std::string>& x, const std::vector<std::string>& y,
+                         const std::vector<std::string>& given, const std::string& path) {
+  render::Options options;
+  options.format = picture_format(path, "--render");
+  options.max_memory_bytes = parse_memory("");
+  options.independence = render::Independence{x, y, given};
+  write_picture(path, render::render(model, {}, options));
+}
+
 namespace {
 
 struct RenderOptions {
