@@ -13,6 +13,7 @@
 #include <pgm/query/citest.hpp>  // [citest] issue 12
 #include <pgm/query/elbo.hpp>  // [elbo] issue 12
 #include <pgm/gaussian/transform.hpp>  // issue 12
+#include <pgm/render/render.hpp>  // issue 13: pictures
 
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
@@ -901,6 +902,43 @@ PYBIND11_MODULE(_pgm, m) {
           "Discrete: {name: [states]} in declared order. Continuous: [names] in declared order.")
       .def("__len__", &Model::size)
       .def("__repr__", &model_repr)
+      // ---- issue 13, render: the picture (pgm::render::render); str for svg/dot, bytes for png/pdf.
+      .def(
+          "render",
+          [](const Model& self, py::handle ev, py::handle soft, const std::string& format, py::handle max_memory,
+             bool bars) -> py::object {
+            pgm::render::Options o;
+            o.format = pgm::render::parse_format(format);
+            o.max_memory_bytes = engine_options(max_memory).max_memory_bytes;
+            o.bars = bars;
+            const Evidence e = full_evidence(self, ev, soft);
+            std::string out;
+            {
+              py::gil_scoped_release release;
+              out = pgm::render::render(self, e, o);
+            }
+            if (o.format == pgm::render::Format::png || o.format == pgm::render::Format::pdf) return py::bytes(out);
+            return py::str(out);
+          },
+          py::arg("evidence") = py::none(), py::arg("soft_evidence") = py::none(), py::arg("format") = "svg",
+          py::arg("max_memory") = py::none(), py::arg("bars") = true,
+          "The network drawn by Graphviz with each variable's posterior given the evidence (docs/render.md). "
+          "format: 'svg' or 'dot' (str), 'png' or 'pdf' (bytes). State bars are left out of models with more "
+          "than 200 variables, and with bars=False.")
+      .def(
+          "_repr_svg_",
+          [](const Model& self) {
+            // Jupyter's picture of the model: its prior marginals; names only if inference is refused.
+            py::gil_scoped_release release;
+            try {
+              return pgm::render::render(self, {});
+            } catch (const pgm::LimitError&) {
+              pgm::render::Options o;
+              o.bars = false;
+              return pgm::render::render(self, {}, o);
+            }
+          },
+          "The SVG picture of the model (pgm.Model.render()), which Jupyter displays.")
       .def(
           "answer",
           [](const Model& self, py::handle targets, const std::string& shape, py::handle given, py::handle ev,

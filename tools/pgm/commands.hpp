@@ -105,6 +105,7 @@ void write_picture(const std::string& path, const std::string& bytes);
 // `pgm independent --render FILE`: the independence picture (render::Options::independence) written to FILE.
 void render_independence(const Model& model, const std::vector<std::string>& x, const std::vector<std::string>& y,
                          const std::vector<std::string>& given, const std::string& path);
+void register_serve_commands(CLI::App& app);         // serve                        (serve.cpp, issue 13)
 
 // `pgm query` on a Gaussian or linear-Gaussian model (implemented in gaussian.cpp): the joint
 // posterior of `targets` given the evidence (values as text, read by the library).

@@ -223,6 +223,7 @@ int main(int argc, char** argv) {
   register_elbo_commands(app);  // issue 12: the ELBO
   register_expect_commands(app);  // issue 12: expectations, entropy, mutual information
   register_render_commands(app);  // issue 13: pictures
+  register_serve_commands(app);  // issue 13: pgm serve, the page and JSON API over HTTP
 
   std::string command;
   try {

@@ -4,6 +4,7 @@
 #include "pgm/commands.hpp"
 #include "pgm/commands/gaussian_info.hpp"
 #include "pgm/output.hpp"
+#include "pgm/shapes.hpp"
 
 #include <pgm/core/error.hpp>
 #include <pgm/core/size.hpp>
@@ -211,13 +212,16 @@ struct SoftShown {
   return out;
 }
 
-void add_evidence_fields(Json& out, const Answer& a) {
-  out["evidence"] = evidence_json(a.given);
-  if (!a.soft.empty()) out["soft_evidence"] = likelihoods_json(a.soft);
-  if (!a.jeffrey.empty()) out["jeffrey"] = likelihoods_json(a.jeffrey);
-  out["probability_of_evidence"] = number_json(a.result.probability_of_evidence);
-  out["log_probability_of_evidence"] = number_json(a.result.log_probability_of_evidence);
+void add_evidence_fields(Json& out, const query::Result& r, const Assignments& given,
+                         const query::SoftAssignments& soft, const query::JeffreyTargets& jeffrey) {
+  out["evidence"] = evidence_json(given);
+  if (!soft.empty()) out["soft_evidence"] = likelihoods_json(soft);
+  if (!jeffrey.empty()) out["jeffrey"] = likelihoods_json(jeffrey);
+  out["probability_of_evidence"] = number_json(r.probability_of_evidence);
+  out["log_probability_of_evidence"] = number_json(r.log_probability_of_evidence);
 }
+
+void add_evidence_fields(Json& out, const Answer& a) { add_evidence_fields(out, a.result, a.given, a.soft, a.jeffrey); }
 
 [[nodiscard]] Json distribution_json(const std::vector<std::string>& states, std::span<const double> p) {
   Json out = Json::object();
@@ -318,40 +322,49 @@ void print_blocks(std::ostream& out, const query::Result& r) {
   }
 }
 
+}  // namespace
+
+Json marginals_json(const query::Result& r, const query::Assignments& given, const query::SoftAssignments& soft,
+                    const query::JeffreyTargets& jeffrey) {
+  Json out = Json::object();
+  Json& marginals = out["marginals"] = Json::object();
+  for (std::size_t i = 0; i < r.variables.size(); ++i)
+    append(marginals, r.variables[i], distribution_json(r.states[i], r.marginals[i]));
+  add_evidence_fields(out, r, given, soft, jeffrey);
+  if (const auto& info = r.approximate) {
+    out["method"] = r.method;
+    out["iterations"] = info->iterations;
+    out["converged"] = info->converged;
+    out["max_change"] = number_json(info->max_change);
+  }
+  if (const auto& info = r.sampling) {
+    out["method"] = r.method;
+    out["samples"] = info->samples;
+    if (r.method == "gibbs") out["burn_in"] = info->burn_in;
+    out["seed"] = info->seed;
+    Json& errors = out["standard_errors"] = Json::object();
+    for (std::size_t i = 0; i < r.variables.size(); ++i) {
+      Json e = Json::object();
+      for (std::size_t s = 0; s < r.states[i].size(); ++s)
+        append(e, r.states[i][s], number_json(info->standard_errors[i][s]));
+      append(errors, r.variables[i], std::move(e));
+    }
+    if (info->effective_sample_size) out["effective_sample_size"] = number_json(*info->effective_sample_size);
+    if (info->probability_of_evidence_standard_error)
+      out["probability_of_evidence_standard_error"] = number_json(*info->probability_of_evidence_standard_error);
+    out["warnings"] = r.warnings;
+  }
+  return out;
+}
+
+namespace {
+
 // `{"marginals": ...}` plus the evidence fields, or the table: "P(Rain | WetGrass=wet)" for one
 // variable, "Posterior marginals given WetGrass=wet" for several.
 void print_marginals(const Answer& a, bool json) {
   const query::Result& r = a.result;
   if (json) {
-    Json out = Json::object();
-    Json& marginals = out["marginals"] = Json::object();
-    for (std::size_t i = 0; i < r.variables.size(); ++i)
-      append(marginals, r.variables[i], distribution_json(r.states[i], r.marginals[i]));
-    add_evidence_fields(out, a);
-    if (const auto& info = r.approximate) {
-      out["method"] = r.method;
-      out["iterations"] = info->iterations;
-      out["converged"] = info->converged;
-      out["max_change"] = number_json(info->max_change);
-    }
-    if (const auto& info = r.sampling) {
-      out["method"] = r.method;
-      out["samples"] = info->samples;
-      if (r.method == "gibbs") out["burn_in"] = info->burn_in;
-      out["seed"] = info->seed;
-      Json& errors = out["standard_errors"] = Json::object();
-      for (std::size_t i = 0; i < r.variables.size(); ++i) {
-        Json e = Json::object();
-        for (std::size_t s = 0; s < r.states[i].size(); ++s)
-          append(e, r.states[i][s], number_json(info->standard_errors[i][s]));
-        append(errors, r.variables[i], std::move(e));
-      }
-      if (info->effective_sample_size) out["effective_sample_size"] = number_json(*info->effective_sample_size);
-      if (info->probability_of_evidence_standard_error)
-        out["probability_of_evidence_standard_error"] = number_json(*info->probability_of_evidence_standard_error);
-      out["warnings"] = r.warnings;
-    }
-    print_json(out, std::cout);
+    print_json(marginals_json(r, a.given, a.soft, a.jeffrey), std::cout);
     return;
   }
   const std::string conditions = conditions_of(a);
@@ -534,8 +547,30 @@ void run_query(QueryCommand& cmd) {
   return number_json(x);
 }
 
+// `pgm info --json` of a discrete model.
 template <typename M>
-void print_discrete_info(const M& m, bool json) {
+[[nodiscard]] Json discrete_info_json(const M& m) {
+  constexpr bool kBayesian = std::is_same_v<M, BayesianNetwork>;
+  const VariableSet& vars = m.variables();
+  auto edges = m.graph().edges();
+  std::sort(edges.begin(), edges.end());
+  const EliminationOrder order = VariableElimination(m).full_order();
+  Json out = Json::object();
+  out["name"] = m.name();
+  out["type"] = kBayesian ? "bayesian-network" : "markov-network";
+  Json& variables = out["variables"] = Json::object();
+  for (const auto& v : vars.all()) append(variables, v.name, v.states);
+  Json& e = out["edges"] = Json::array();
+  for (const auto& [u, v] : edges) e.push_back({vars[u].name, vars[v].name});
+  out["parameters"] = m.parameter_count();
+  out["treewidth"] = order.induced_width();
+  out["elimination_heuristic"] = std::string(to_string(order.heuristic()));
+  out["max_clique_size"] = size_json(order.max_clique_size());
+  return out;
+}
+
+template <typename M>
+void print_discrete_info(const M& m) {
   constexpr bool kBayesian = std::is_same_v<M, BayesianNetwork>;
   const VariableSet& vars = m.variables();
   auto edges = m.graph().edges();
@@ -543,21 +578,6 @@ void print_discrete_info(const M& m, bool json) {
   const EliminationOrder order = VariableElimination(m).full_order();
   const std::string heuristic(to_string(order.heuristic()));
 
-  if (json) {
-    Json out = Json::object();
-    out["name"] = m.name();
-    out["type"] = kBayesian ? "bayesian-network" : "markov-network";
-    Json& variables = out["variables"] = Json::object();
-    for (const auto& v : vars.all()) append(variables, v.name, v.states);
-    Json& e = out["edges"] = Json::array();
-    for (const auto& [u, v] : edges) e.push_back({vars[u].name, vars[v].name});
-    out["parameters"] = m.parameter_count();
-    out["treewidth"] = order.induced_width();
-    out["elimination_heuristic"] = heuristic;
-    out["max_clique_size"] = size_json(order.max_clique_size());
-    print_json(out, std::cout);
-    return;
-  }
   // "Label   value" lines with one value column; variables and edges listed under their label.
   const auto field = [](const std::string& label, const std::string& value) {
     std::cout << pad(label, 19) << value << '\n';
@@ -583,16 +603,24 @@ void print_discrete_info(const M& m, bool json) {
 
 void run_info(const ModelOptions& model_opts, bool json) {
   const Model model = load_model(model_opts);
-  if (!model.discrete()) {
-    print_gaussian_info(model, json, std::cout);
+  if (json) {
+    print_json(info_json(model), std::cout);
+  } else if (!model.discrete()) {
+    print_gaussian_info(model, false, std::cout);
   } else if (const auto* bn = model.bayesian_network()) {
-    print_discrete_info(*bn, json);
+    print_discrete_info(*bn);
   } else {
-    print_discrete_info(*model.markov_network(), json);
+    print_discrete_info(*model.markov_network());
   }
 }
 
 }  // namespace
+
+Json info_json(const Model& model) {
+  if (!model.discrete()) return gaussian_info_json(model);
+  if (const auto* bn = model.bayesian_network()) return discrete_info_json(*bn);
+  return discrete_info_json(*model.markov_network());
+}
 
 void register_discrete_commands(CLI::App& app) {
   {

@@ -4,6 +4,7 @@
 #include "pgm/commands.hpp"
 #include "pgm/commands/gaussian_info.hpp"
 #include "pgm/output.hpp"
+#include "pgm/shapes.hpp"
 
 #include <pgm/core/error.hpp>
 #include <pgm/query/evidence.hpp>
@@ -171,17 +172,7 @@ void run_gaussian_query(const Model& model, const std::vector<std::string>& targ
   const Gaussian post = model.posterior(targets, ev, &warnings);
   print_warnings(warnings);
   if (json) {
-    Json j;
-    j["variables"] = post.names();
-    j["mean"] = vector_json(post.mean());
-    j["covariance"] = matrix_json(post.covariance());
-    if (!ev.empty()) {
-      Json g = Json::object();
-      for (const auto& [n, v] : ev) append(g, n, number_json(v));  // names distinct (parse_assignments)
-      j["given"] = std::move(g);
-    }
-    if (!warnings.empty()) j["warnings"] = warnings;
-    print_json(j, out);
+    print_json(gaussian_query_json(post, ev, warnings), out);
     return;
   }
   out << (given.empty() ? "Marginal" : "Posterior") << " of " << join_names(post.names()) << given_text(given)
@@ -189,42 +180,64 @@ void run_gaussian_query(const Model& model, const std::vector<std::string>& targ
   print_moments(post, out);
 }
 
-void print_gaussian_info(const Model& model, bool json, std::ostream& out) {
+Json gaussian_query_json(const Gaussian& post, const ContinuousEvidence& ev, const std::vector<std::string>& warnings) {
+  Json j;
+  j["variables"] = post.names();
+  j["mean"] = vector_json(post.mean());
+  j["covariance"] = matrix_json(post.covariance());
+  if (!ev.empty()) {
+    Json g = Json::object();
+    for (const auto& [n, v] : ev) append(g, n, number_json(v));  // names distinct (parse_assignments)
+    j["given"] = std::move(g);
+  }
+  if (!warnings.empty()) j["warnings"] = warnings;
+  return j;
+}
+
+Json gaussian_info_json(const Model& model) {
   require_continuous(model, "info");
   const LinearGaussianNetwork* lg = model.linear_gaussian_network();
   const Gaussian& g = model.joint_gaussian();
   const double cond = g.condition_number();
   const std::string type = lg ? "linear-gaussian" : "gaussian";
-  if (json) {
-    Json j;
-    j["name"] = g.name();
-    j["type"] = type;
-    j["variables"] = g.names();
-    j["mean"] = vector_json(g.mean());
-    j["covariance"] = matrix_json(g.covariance());
-    j["condition_number"] = number_json(cond);
-    if (lg) {
-      Json edges = Json::array();
-      Json cpds = Json::object();
-      for (VariableId v = 0; v < lg->size(); ++v) {
-        Json c;
-        c["parents"] = Json::array();
-        for (const VariableId p : lg->parents(v)) c["parents"].push_back(lg->name_of(p));
-        c["weights"] = Json::array();
-        for (const double w : lg->weights(v)) c["weights"].push_back(number_json(w));
-        c["intercept"] = number_json(lg->intercept(v));
-        c["variance"] = number_json(lg->variance(v));
-        append(cpds, lg->name_of(v), std::move(c));
-        const auto ps = lg->parents(v);
-        for (std::size_t k = 0; k < ps.size(); ++k)
-          edges.push_back(Json{{"from", lg->name_of(ps[k])}, {"to", lg->name_of(v)}, {"weight", number_json(lg->weights(v)[k])}});
-      }
-      j["edges"] = std::move(edges);
-      j["cpds"] = std::move(cpds);
+  Json j;
+  j["name"] = g.name();
+  j["type"] = type;
+  j["variables"] = g.names();
+  j["mean"] = vector_json(g.mean());
+  j["covariance"] = matrix_json(g.covariance());
+  j["condition_number"] = number_json(cond);
+  if (lg) {
+    Json edges = Json::array();
+    Json cpds = Json::object();
+    for (VariableId v = 0; v < lg->size(); ++v) {
+      Json c;
+      c["parents"] = Json::array();
+      for (const VariableId p : lg->parents(v)) c["parents"].push_back(lg->name_of(p));
+      c["weights"] = Json::array();
+      for (const double w : lg->weights(v)) c["weights"].push_back(number_json(w));
+      c["intercept"] = number_json(lg->intercept(v));
+      c["variance"] = number_json(lg->variance(v));
+      append(cpds, lg->name_of(v), std::move(c));
+      const auto ps = lg->parents(v);
+      for (std::size_t k = 0; k < ps.size(); ++k)
+        edges.push_back(Json{{"from", lg->name_of(ps[k])}, {"to", lg->name_of(v)}, {"weight", number_json(lg->weights(v)[k])}});
     }
-    print_json(j, out);
+    j["edges"] = std::move(edges);
+    j["cpds"] = std::move(cpds);
+  }
+  return j;
+}
+
+void print_gaussian_info(const Model& model, bool json, std::ostream& out) {
+  if (json) {
+    print_json(gaussian_info_json(model), out);
     return;
   }
+  require_continuous(model, "info");
+  const LinearGaussianNetwork* lg = model.linear_gaussian_network();
+  const Gaussian& g = model.joint_gaussian();
+  const double cond = g.condition_number();
   out << (lg ? "Linear-Gaussian network" : "Gaussian") << " '" << g.name() << "': " << g.size() << " variables";
   if (lg) out << ", " << lg->graph().num_edges() << " edges";
   out << '\n';

@@ -4,6 +4,7 @@
 // local_independencies); this file parses and prints.
 #include "pgm/commands.hpp"
 #include "pgm/output.hpp"
+#include "pgm/shapes.hpp"
 
 #include <pgm/core/error.hpp>
 #include <pgm/independence/ci_check.hpp>
@@ -79,21 +80,7 @@ void run_independent(const IndependentOptions& opts) {
 
   const std::vector<std::string>&xs = answer.x, &ys = answer.y, &zs = answer.given;
   if (opts.json) {
-    Json out = Json::object();
-    out["independent"] = answer.independent;
-    out["method"] = answer.method;
-    out["active_trail"] = answer.trail ? Json(*answer.trail) : Json(nullptr);
-    out["x"] = xs;
-    out["y"] = ys;
-    out["given"] = zs;
-    if (numeric) {
-      Json& n = out["numeric"] = Json::object();
-      n["max_difference"] = number_json(numeric->max_difference);
-      n["independent"] = numeric->independent;
-      n["tolerance"] = numeric->tolerance;
-      n["measure"] = numeric->measure;
-    }
-    print_json(out, std::cout);
+    print_json(independent_json(answer, numeric), std::cout);
     return;
   }
 
@@ -177,6 +164,25 @@ void run_independencies(const ModelOptions& model_opts, bool json) {
 }
 
 }  // namespace
+
+Json independent_json(const query::IndependenceResult& answer,
+                      const std::optional<query::NumericIndependenceResult>& numeric) {
+  Json out = Json::object();
+  out["independent"] = answer.independent;
+  out["method"] = answer.method;
+  out["active_trail"] = answer.trail ? Json(*answer.trail) : Json(nullptr);
+  out["x"] = answer.x;
+  out["y"] = answer.y;
+  out["given"] = answer.given;
+  if (numeric) {
+    Json& n = out["numeric"] = Json::object();
+    n["max_difference"] = number_json(numeric->max_difference);
+    n["independent"] = numeric->independent;
+    n["tolerance"] = numeric->tolerance;
+    n["measure"] = numeric->measure;
+  }
+  return out;
+}
 
 void register_independence_commands(CLI::App& app) {
   {
