@@ -68,7 +68,8 @@ function check(ok, message) {
     console.error(`FAIL: ${message}`);
   }
 }
-function section(name) { console.log(`-- ${name}`); }
+const t0 = Date.now();
+function section(name) { console.log(`-- ${((Date.now() - t0) / 1000).toFixed(1)} s: ${name}`); }
 
 function cli(...argv) {
   return JSON.parse(execFileSync(PGM, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -98,6 +99,8 @@ async function startServer(model) {
       check(code === 0 || signal === 'SIGTERM', `pgm serve ${path.basename(model)} stopped by SIGTERM exits 0 (got ${code}, ${signal})`);
       resolve();
     });
+    const asked = Date.now();
+    proc.once('exit', () => console.log(`   pgm serve stopped ${Date.now() - asked} ms after SIGTERM`));
     proc.kill('SIGTERM');
   }) };
 }
@@ -211,7 +214,8 @@ async function compareDsep(page, model, info, x, y, given, label) {
   check(JSON.stringify(highlighted) === JSON.stringify(want),
     `${label}: highlighted edges ${JSON.stringify(highlighted)}, pgm independent's trail ${JSON.stringify(expected.active_trail)} uses ${JSON.stringify(want)}`);
   for (const id of want) {
-    const cls = await page.getAttribute(`#graph [id="${id}"]`, 'class').catch(() => null);
+    const edge = page.locator(`#graph [id="${id}"]`);
+    const cls = (await edge.count()) > 0 ? await edge.first().getAttribute('class') : null;
     check(cls !== null && cls.split(/\s+/).includes('edge'), `${label}: trail edge ${id} is one of the picture's edge groups`);
   }
   return { expected, want };
