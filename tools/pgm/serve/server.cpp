@@ -11,6 +11,7 @@
 #include <pgm/core/error.hpp>
 #include <pgm/independence/ci_check.hpp>
 #include <pgm/query.hpp>
+#include <pgm/render/render.hpp>
 
 #include <httplib.h>
 
@@ -169,6 +170,50 @@ query::SoftAssignments soft_field(const Json& body) {
   return out;
 }
 
+// %XX and '+' decoded.
+std::string url_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// The query string's key=value pairs in order, split at the FIRST '=' (httplib's req.params keeps
+// the last part, which would read ?given=A=a as given "a").
+std::vector<std::pair<std::string, std::string>> query_params(std::string_view target) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return out;
+  std::string_view rest = target.substr(q + 1);
+  rest = rest.substr(0, rest.find('#'));
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const std::string_view item = rest.substr(0, amp);
+    if (!item.empty()) {
+      const auto eq = item.find('=');
+      out.emplace_back(url_decode(item.substr(0, eq)),
+                       eq == std::string_view::npos ? std::string() : url_decode(item.substr(eq + 1)));
+    }
+    if (amp == std::string_view::npos) break;
+    rest = rest.substr(amp + 1);
+  }
+  return out;
+}
+
 class Api {
  public:
   Api(const Model& model, const Options& options) : model_(model), options_(options) {
@@ -223,11 +268,23 @@ class Api {
   }
 
   // The picture: ?given=A=a,B=b (repeatable) and ?soft=B=0.8,0.2 (one variable each, repeatable).
-  void render(const httplib::Request& req, httplib::Response& /*res*/) const {
-    for (const auto& [key, value] : req.params)
+  // As `pgm render MODEL --given ... --soft ... -o out.svg`, the texts read by the same library
+  // functions (query::parse_assignments, parse_soft); an empty value is no evidence.
+  void render(const httplib::Request& req, httplib::Response& res) const {
+    std::vector<std::string> given_texts, soft_texts;
+    for (const auto& [key, value] : query_params(req.target)) {
       if (key != "given" && key != "soft")
         throw HttpError(400, "unknown parameter '" + key + "'; the parameters are given and soft");
-    throw HttpError(501, "rendering is not built into this pgm yet");
+      if (!value.empty()) (key == "given" ? given_texts : soft_texts).push_back(value);
+    }
+    const query::Assignments given = query::parse_assignments(given_texts, "given");
+    const query::SoftAssignments soft = query::parse_soft(soft_texts, "soft");
+    query::Evidence evidence = query::Evidence::from_names(model_, given);
+    if (!soft.empty()) evidence = evidence.with_soft(model_, soft);
+    render::Options picture;
+    picture.format = render::Format::svg;
+    picture.max_memory_bytes = options_.max_memory_bytes;
+    res.set_content(render::render(model_, evidence, picture), "image/svg+xml");
   }
 
  private:
@@ -338,9 +395,11 @@ void run(const Model& model, const Options& options, std::ostream& out) {
   server.set_tcp_nodelay(true);  // headers and body are separate writes: no 40 ms Nagle/delayed-ACK stall
   // SO_REUSEADDR only: httplib's default, SO_REUSEPORT, lets a second server bind the same port and
   // take half the connections.
-  server.set_socket_options([](auto sock) {
+  int listening_socket = -1;
+  server.set_socket_options([&listening_socket](auto sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listening_socket = sock;
   });
 
   std::vector<Route> routes;
@@ -399,6 +458,9 @@ void run(const Model& model, const Options& options, std::ostream& out) {
   if (port <= 0)
     throw cli::UsageError("cannot listen on " + options.host + " port " + std::to_string(options.port) +
                           " (the port is in use, or the host is not an address of this machine)");
+  // httplib listens with a backlog of 5: more connections arriving at once than that (a page's
+  // parallel fetches, a load test) would wait for a 1 s SYN retransmit. Listening again raises it.
+  if (listening_socket >= 0) (void)listen(listening_socket, SOMAXCONN);
   const bool ipv6 = options.host.find(':') != std::string::npos;
   out << "http://" << (ipv6 ? "[" + options.host + "]" : options.host) << ':' << port << "/\n" << std::flush;
 
