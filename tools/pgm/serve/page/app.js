@@ -270,8 +270,10 @@ function showPosteriors(answer) {
     box.append(table);
   });
   const pe = answer.probability_of_evidence;
+  // A Markov network's factors are unnormalised: what the server reports is the evidence's weight Z(e).
+  const label = app.model.type === 'markov-network' ? 'Z(evidence), unnormalised' : 'P(evidence)';
   $('evidence-probability').textContent =
-    app.evidence.size > 0 && typeof pe === 'number' ? `P(evidence) = ${formatNumber(pe)}` : '';
+    app.evidence.size > 0 && typeof pe === 'number' ? `${label} = ${formatNumber(pe)}` : '';
 }
 
 // ---- Gaussian: means, standard deviations, the pair's ellipses ------------------------------------
