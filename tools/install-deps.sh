@@ -8,7 +8,7 @@ packages=(cmake ninja-build g++ pkg-config libboost-graph-dev libeigen3-dev liby
           python3-dask python3-distributed python3-pandas  # pgm.dask and its test on a LocalCluster
           libgraphviz-dev  # issue 13, render: Graphviz's cgraph + gvc, used in-process
           dpkg-dev)  # dpkg-shlibdeps: the Depends of the .deb that CPack builds (tests/package)
-packages+=(libcpp-httplib-dev)  # issue 13, serve: pgm serve's HTTP server (cpp-httplib)
+packages+=(libcpp-httplib-dev python3-yaml)  # issue 13, serve: pgm serve's HTTP server; its test reads YAML
 # --fuzz: also clang and its libFuzzer runtime, for fuzz/run.sh (CI).
 [ "${1:-}" = "--fuzz" ] && packages+=(clang libclang-rt-dev)
 # tests/browser (issue 13): the serve page in headless Chromium; playwright-core comes from npm ci.

@@ -62,8 +62,10 @@ std::string number(double x) {
 
 struct Node {
   std::string name;
-  std::string label;  // HTML-like (without the outer < >)
+  std::string label;  // HTML-like (without the outer < >); empty: a plain box with the name
   std::string classes;
+  bool shaded = false;
+  bool emphasised = false;  // X or Y of the independence picture: a thicker, darker border
 };
 
 struct Edge {
@@ -166,6 +168,7 @@ Picture describe(const Model& model, const query::Evidence& evidence, const Opti
     observed[v] = s;
   }
   for (const auto& [v, lambda] : evidence.soft()) soft[v] = true;
+  std::vector<std::string> role(n);  // "pgm-x" / "pgm-y" in the independence picture
   std::vector<std::optional<double>> values(n);
   for (const auto& [name, x] : evidence.values()) {
     const VariableId v = model.id(name);
@@ -175,8 +178,10 @@ Picture describe(const Model& model, const query::Evidence& evidence, const Opti
 
   if (options.independence) {
     const Independence& ind = *options.independence;
-    const query::IndependenceResult r = model.independent(ind.x, ind.y, ind.given);
+    const query::IndependenceResult r = model.independent(ind.x, ind.y, ind.given, ind.tolerance);
     for (const std::string& z : r.given) shaded[model.id(z)] = true;
+    for (const std::string& a : r.x) role[model.id(a)] = "pgm-x";
+    for (const std::string& b : r.y) role[model.id(b)] = "pgm-y";
     std::string statement = set_text(r.x) + " ⟂ " + set_text(r.y) + " | " + set_text(r.given);
     if (r.independent) {
       pic.caption = statement + " holds (" + r.method + "): independent";
@@ -200,7 +205,9 @@ Picture describe(const Model& model, const query::Evidence& evidence, const Opti
 
   const bool bars = options.bars && n <= options.max_bar_variables;
   query::Result result;
-  if (bars) {
+  // A continuous model with every variable observed has nothing to infer (the query API refuses
+  // it): every node just shows its value.
+  if (bars && (model.discrete() || evidence.values().size() < n)) {
     query::Query q;
     q.evidence = evidence;
     q.method = options.method;
@@ -214,8 +221,12 @@ Picture describe(const Model& model, const query::Evidence& evidence, const Opti
     std::vector<const std::vector<double>*> posterior(n, nullptr);
     if (bars)
       for (std::size_t i = 0; i < result.variables.size(); ++i) posterior[model.id(result.variables[i])] = &result.marginals[i];
-    for (VariableId v = 0; v < n; ++v)
+    for (VariableId v = 0; v < n; ++v) {
+      // Names only (over the bar cut-off): a plain box, which Graphviz lays out faster than a table
+      // and without the few hundred bytes Graphviz 2.43 leaks per HTML-like label.
+      if (posterior[v] == nullptr && !observed[v]) continue;
       pic.nodes[v].label = discrete_label(v, vars[v].name, vars[v].states, posterior[v], observed[v], shaded[v], soft[v]);
+    }
   } else {
     std::vector<std::string> line(n);
     if (bars)
@@ -231,9 +242,18 @@ Picture describe(const Model& model, const query::Evidence& evidence, const Opti
   }
   for (VariableId v = 0; v < n; ++v) {
     pic.nodes[v].name = vars[v].name;
+    pic.nodes[v].shaded = shaded[v];
     if (observed[v] || values[v]) pic.nodes[v].classes = "pgm-observed";
     else if (shaded[v]) pic.nodes[v].classes = "pgm-given";
     if (soft[v]) pic.nodes[v].classes += std::string(pic.nodes[v].classes.empty() ? "" : " ") + "pgm-soft";
+    if (!role[v].empty()) {
+      pic.nodes[v].classes += (pic.nodes[v].classes.empty() ? "" : " ") + role[v];
+      pic.nodes[v].emphasised = true;
+      // The table's own border: BORDER="1" ... COLOR="#555555" on the outer <TABLE>.
+      std::string& l = pic.nodes[v].label;
+      if (const auto at = l.find("BORDER=\"1\""); at != std::string::npos) l.replace(at, 10, "BORDER=\"3\"");
+      if (const auto at = l.find("COLOR=\"#555555\""); at != std::string::npos) l.replace(at, 15, "COLOR=\"#000000\"");
+    }
   }
   return pic;
 }
@@ -312,6 +332,9 @@ std::string draw(const Picture& pic, const Options& options) {
   set(g, "fontsize", "12");
   set(g, "nodesep", "0.25");
   set(g, "ranksep", "0.4");
+  // Cairo's bitmaps are at most 32767 pixels a side; a larger PNG would be scaled with a message on
+  // stderr. Ask for at most 340 inches (at 96 dpi) instead: the layout is scaled down the same way.
+  if (options.format == Format::png) set(g, "size", "340,340");
   // dot's defaults are fast enough: munin (1,041 nodes, names only) lays out in about 0.4 s of CPU
   // (benchmarks/render_benchmark.cpp), so no mincross or spline limits are set for large graphs.
   if (!pic.caption.empty()) {
@@ -331,9 +354,17 @@ std::string draw(const Picture& pic, const Options& options) {
   for (std::size_t v = 0; v < pic.nodes.size(); ++v) {
     nodes[v] = agnode(g, const_cast<char*>(pic.nodes[v].name.c_str()), 1);
     set(nodes[v], "id", "pgm-v-" + std::to_string(v));
-    char* html = agstrdup_html(g, const_cast<char*>(pic.nodes[v].label.c_str()));
-    agsafeset(nodes[v], const_cast<char*>("label"), html, const_cast<char*>(""));
-    agstrfree(g, html);
+    if (pic.nodes[v].label.empty()) {  // the label stays Graphviz's default, the node's name
+      set(nodes[v], "shape", "box");
+      set(nodes[v], "style", "filled");
+      set(nodes[v], "fillcolor", pic.nodes[v].shaded ? kShade : "white");
+      set(nodes[v], "color", pic.nodes[v].emphasised ? "#000000" : "#555555");
+      if (pic.nodes[v].emphasised) set(nodes[v], "penwidth", "3");
+    } else {
+      char* html = agstrdup_html(g, const_cast<char*>(pic.nodes[v].label.c_str()));
+      agsafeset(nodes[v], const_cast<char*>("label"), html, const_cast<char*>(""));
+      agstrfree(g, html);
+    }
     if (!pic.nodes[v].classes.empty()) set(nodes[v], "class", pic.nodes[v].classes);
   }
   for (const Edge& e : pic.edges) {
@@ -350,6 +381,9 @@ std::string draw(const Picture& pic, const Options& options) {
     throw Error("Graphviz could not lay the graph out" +
                 (g_graphviz_messages.empty() ? std::string() : ": " + g_graphviz_messages));
   close.laid_out = true;
+  // An error Graphviz reports but survives (a label it could not parse falls back to the name) is
+  // a bug here: refuse rather than draw a picture without its numbers.
+  if (!g_graphviz_messages.empty()) throw Error("Graphviz: " + g_graphviz_messages);
   char* data = nullptr;
   unsigned int length = 0;
   const std::string format(to_string(options.format));
@@ -402,3 +436,23 @@ std::string render(const Model& model, const query::Evidence& evidence, const Op
 }
 
 }  // namespace pgm::render
+
+// Graphviz 2.43 leaks a little on every HTML-like label it parses and emits (htmlparse,
+// initMapData: about 3 KB per picture of asia), and fontconfig/glib/pango keep process-lifetime
+// caches; none of it is ours to free. Under AddressSanitizer (CI's sanitizer pass, leak detection
+// on) these are suppressed by module here, next to the calls that cause them. cgraph is not
+// suppressed: a graph this file forgot to agclose would still be reported.
+#if defined(__SANITIZE_ADDRESS__)
+#define PGM_RENDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PGM_RENDER_ASAN 1
+#endif
+#endif
+#ifdef PGM_RENDER_ASAN
+extern "C" const char* __lsan_default_suppressions();
+extern "C" const char* __lsan_default_suppressions() {
+  return "leak:libgvc.so\nleak:libgvplugin_\nleak:libfontconfig.so\nleak:libglib-2.0.so\nleak:libgobject-2.0.so\n"
+         "leak:libpango\nleak:libcairo.so\nleak:libharfbuzz.so\n";
+}
+#endif

@@ -114,6 +114,14 @@ TEST_F(RenderCli, Errors) {
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("--output"), std::string::npos) << missing.err;
 
+  // Refused as too large exactly as `pgm marginals` refuses it: exit 5, the same message, no file.
+  const CliRun limit = run_pgm({"render", model("asia.yaml"), "--max-memory", "40", "-o", path("big.svg")});
+  const CliRun marginals = run_pgm({"marginals", model("asia.yaml"), "--max-memory", "40"});
+  EXPECT_EQ(limit.exit_code, 5);
+  EXPECT_EQ(marginals.exit_code, 5);
+  EXPECT_EQ(limit.err, marginals.err);
+  EXPECT_FALSE(fs::exists(path("big.svg")));
+
   const CliRun bad_model = run_pgm({"render", path("none.yaml"), "-o", path("x.svg")});
   EXPECT_EQ(bad_model.exit_code, 3);
 

@@ -104,12 +104,14 @@ void register_render_commands(CLI::App& app);        // render                  
 void write_picture(const std::string& path, const std::string& bytes);
 // `pgm independent --render FILE`: the independence picture (render::Options::independence) written to FILE.
 void render_independence(const Model& model, const std::vector<std::string>& x, const std::vector<std::string>& y,
-                         const std::vector<std::string>& given, const std::string& path);
-void register_serve_commands(CLI::App& app);         // serve                        (serve.cpp, issue 13)
+                         const std::vector<std::string>& given, double tolerance, const std::string& path);
 
 // `pgm query` on a Gaussian or linear-Gaussian model (implemented in gaussian.cpp): the joint
 // posterior of `targets` given the evidence (values as text, read by the library).
 void run_gaussian_query(const Model& model, const std::vector<std::string>& targets, const Assignments& given,
                         bool json, std::ostream& out);
+
+// issue 13, serve: `pgm serve`, the page and JSON API over HTTP (serve.cpp, serve/server.cpp).
+void register_serve_commands(CLI::App& app);
 
 }  // namespace pgm::cli

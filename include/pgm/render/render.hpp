@@ -42,6 +42,7 @@ inline constexpr std::size_t kDefaultMaxBarVariables = 200;
 // a distinct colour and a thicker pen; a caption states the answer.
 struct Independence {
   std::vector<std::string> x, y, given;
+  double tolerance = kIndependenceTolerance;  // Gaussians: partial correlations up to it count as zero
 };
 
 struct Options {

@@ -208,6 +208,14 @@ TEST(Render, GaussianShowsPosteriorMeanAndSd) {
   EXPECT_NE(x2t.find("= 3"), std::string::npos) << x2t;
   EXPECT_EQ(groups(svg.doc, "edge").count("pgm-e-0-1"), 1u);  // non-zero precision: an (undirected) edge
 
+  // Every variable observed: nothing to infer (the query API would refuse it); each shows its value.
+  const std::vector<std::pair<std::string, std::string>> both{{"X1", "1"}, {"X2", "3"}};
+  const std::string all = render::render(m, Evidence::from_names(m, both));
+  EXPECT_EQ(all.find("±"), std::string::npos);
+  Parsed all_svg(all);
+  EXPECT_EQ(texts(groups(all_svg.doc, "node").at("pgm-v-0")).back(), "= 1");
+  EXPECT_EQ(texts(groups(all_svg.doc, "node").at("pgm-v-1")).back(), "= 3");
+
   // linear-gaussian.yaml without evidence: Aptitude ~ N(100, 225), Knowledge mean .5·100 + 2·10 = 70.
   const Model lg = Model::load(model_path("linear-gaussian.yaml"));
   Parsed lsvg(render::render(lg, {}));
@@ -246,6 +254,8 @@ TEST(Render, IndependencePictureMarksTheTrail) {
   EXPECT_TRUE(trail == via_dysp || trail == via_smoke) << trail.size();
   EXPECT_TRUE(has_class(groups(svg.doc, "node").at("pgm-v-7"), "pgm-given"));
   EXPECT_FALSE(has_class(groups(svg.doc, "node").at("pgm-v-5"), "pgm-given"));
+  EXPECT_TRUE(has_class(groups(svg.doc, "node").at("pgm-v-1"), "pgm-x"));
+  EXPECT_TRUE(has_class(groups(svg.doc, "node").at("pgm-v-4"), "pgm-y"));
 
   // Independent: no trail, and the caption says so.
   o.independence = render::Independence{{"WetGrass"}, {"Season"}, {"Sprinkler", "Rain"}};
@@ -303,6 +313,30 @@ TEST(Render, BarsLeftOutAboveTheCutOff) {
   EXPECT_EQ(svg_text.find('%'), std::string::npos);
   o.max_bar_variables = 5;
   EXPECT_NE(render::render(m, {}, o).find("pgm-s-4-1"), std::string::npos);
+}
+
+TEST(Render, NamesWithMarkupCharactersAreEscaped) {
+  const Model m = Model::loads(R"(name: odd
+type: bayesian-network
+variables:
+  "a<b&c": ["x>y", "it's \"q\""]
+  "B-1 ü": [s0, s1]
+cpds:
+  "a<b&c":
+    probabilities: [0.25, 0.75]
+  "B-1 ü":
+    parents: ["a<b&c"]
+    probabilities:
+      "x>y": [0.5, 0.5]
+      "it's \"q\"": [0.1, 0.9]
+)", "yaml");
+  Parsed svg(render::render(m, {}));
+  const auto nodes = groups(svg.doc, "node");
+  EXPECT_EQ(std::string(nodes.at("pgm-v-0").child_value("title")), "a<b&c");
+  EXPECT_EQ(std::string(nodes.at("pgm-v-1").child_value("title")), "B-1 ü");
+  EXPECT_EQ(texts(by_id(svg.doc, "pgm-s-0-0")).front(), "x>y");
+  EXPECT_EQ(texts(by_id(svg.doc, "pgm-s-0-1")).front(), "it's \"q\"");
+  expect_percent(svg.doc, 1, 0, 0.25 * 0.5 + 0.75 * 0.1);  // by hand: 0.2
 }
 
 TEST(Render, BadEvidenceIsTheQueryApisError) {

@@ -76,7 +76,7 @@ void run_independent(const IndependentOptions& opts) {
   const query::IndependenceResult answer = model.independent(opts.x, opts.y, opts.given, opts.tolerance);
   std::optional<query::NumericIndependenceResult> numeric;
   if (opts.numeric) numeric = model.independent_in_numbers(opts.x, opts.y, opts.given, opts.tolerance);
-  if (!opts.render.empty()) render_independence(model, opts.x, opts.y, opts.given, opts.render);
+  if (!opts.render.empty()) render_independence(model, opts.x, opts.y, opts.given, opts.tolerance, opts.render);
 
   const std::vector<std::string>&xs = answer.x, &ys = answer.y, &zs = answer.given;
   if (opts.json) {

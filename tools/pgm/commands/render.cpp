@@ -36,11 +36,11 @@ void write_picture(const std::string& path, const std::string& bytes) {
 }
 
 void render_independence(const Model& model, const std::vector<std::string>& x, const std::vector<std::string>& y,
-                         const std::vector<std::string>& given, const std::string& path) {
+                         const std::vector<std::string>& given, double tolerance, const std::string& path) {
   render::Options options;
   options.format = picture_format(path, "--render");
   options.max_memory_bytes = parse_memory("");
-  options.independence = render::Independence{x, y, given};
+  options.independence = render::Independence{x, y, given, tolerance};
   write_picture(path, render::render(model, {}, options));
 }
 
