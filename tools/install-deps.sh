@@ -11,10 +11,14 @@ packages=(cmake ninja-build g++ pkg-config libboost-graph-dev libeigen3-dev liby
 packages+=(libcpp-httplib-dev python3-yaml)  # issue 13, serve: pgm serve's HTTP server; its test reads YAML
 # --fuzz: also clang and its libFuzzer runtime, for fuzz/run.sh (CI).
 [ "${1:-}" = "--fuzz" ] && packages+=(clang libclang-rt-dev)
+# tests/browser (issue 13): the serve page in headless Chromium; playwright-core comes from npm ci.
+packages+=(chromium nodejs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm: Debian's own package, unless a nodejs that bundles it (NodeSource's) is there already.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

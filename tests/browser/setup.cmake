@@ -1,0 +1,23 @@
+# The browser test's node_modules: playwright-core exactly as package-lock.json pins it, in DIR.
+# npm ci runs only when DIR lacks that version, so repeated ctest runs need no network.
+file(MAKE_DIRECTORY ${DIR})
+foreach(f package.json package-lock.json)
+  configure_file(${SOURCE}/${f} ${DIR}/${f} COPYONLY)
+endforeach()
+file(READ ${SOURCE}/package-lock.json lock)
+string(JSON want GET "${lock}" packages node_modules/playwright-core version)
+set(have "")
+if(EXISTS ${DIR}/node_modules/playwright-core/package.json)
+  file(READ ${DIR}/node_modules/playwright-core/package.json installed)
+  string(JSON have ERROR_VARIABLE ignored GET "${installed}" version)
+endif()
+if(have STREQUAL want)
+  message(STATUS "playwright-core ${want} already in ${DIR}/node_modules")
+  return()
+endif()
+execute_process(COMMAND ${NPM} ci --no-audit --no-fund --loglevel=error
+                WORKING_DIRECTORY ${DIR} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "npm ci in ${DIR} failed (${rc}): the browser test needs playwright-core ${want} from the npm registry")
+endif()
+message(STATUS "installed playwright-core ${want} in ${DIR}/node_modules")
