@@ -339,7 +339,11 @@ std::string draw(const Picture& pic, const Options& options) {
   // (benchmarks/render_benchmark.cpp), so no mincross or spline limits are set for large graphs.
   if (!pic.caption.empty()) {
     std::string label;
-    for (const char c : pic.caption) label += c == '\n' ? std::string("\\n") : std::string(1, c);
+    for (const char c : pic.caption) {  // Graphviz reads escapes in labels: \n a line break, \\ a backslash
+      if (c == '\n') label += "\\n";
+      else if (c == '\\') label += "\\\\";
+      else label += c;
+    }
     set(g, "label", label);
     set(g, "labelloc", "b");
   }
