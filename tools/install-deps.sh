@@ -6,13 +6,12 @@ packages=(cmake ninja-build g++ pkg-config libboost-graph-dev libeigen3-dev liby
           libopenblas-dev pybind11-dev python3-dev python3-pytest
           python3 python3-numpy python3-scipy  # python3: the Python package and its tests, tests/readme, benchmarks
           python3-dask python3-distributed python3-pandas  # pgm.dask and its test on a LocalCluster
-          libgraphviz-dev  # issue 13, render: Graphviz's cgraph + gvc, used in-process
+          libgraphviz-dev  # pgm render: Graphviz's cgraph + gvc, used in-process
+          libcpp-httplib-dev python3-yaml  # pgm serve's HTTP server; tests/serve reads the YAML models
+          chromium nodejs  # tests/browser: the page in headless Chromium (playwright-core comes from npm ci)
           dpkg-dev)  # dpkg-shlibdeps: the Depends of the .deb that CPack builds (tests/package)
-packages+=(libcpp-httplib-dev python3-yaml)  # issue 13, serve: pgm serve's HTTP server; its test reads YAML
 # --fuzz: also clang and its libFuzzer runtime, for fuzz/run.sh (CI).
 [ "${1:-}" = "--fuzz" ] && packages+=(clang libclang-rt-dev)
-# tests/browser (issue 13): the serve page in headless Chromium; playwright-core comes from npm ci.
-packages+=(chromium nodejs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
