@@ -36,7 +36,7 @@ seeds() {
 }
 
 rm -rf "$work/seeds"
-for name in yaml bif xmlbif uai evidence given csv; do
+for name in yaml bif xmlbif uai evidence given csv request; do
   mkdir -p "$work/seeds/$name" "$work/corpus/$name" "$work/artifacts/$name"
 done
 shopt -s nullglob globstar
@@ -52,12 +52,19 @@ printf ' Rain = no , 1=2\n' >"$work/seeds/given/spaces"
 seeds csv "$MAX_LEN_SMALL" "$root"/tests/data/**/*.csv "$root"/tests/data/fuzz/csv/*
 printf 'Rain,Sprinkler,0\nyes,off,1\n,on,\nno,,0\n' >"$work/seeds/csv/rows"
 printf '\xef\xbb\xbf"Rain" , "1"\r\n"yes",\r\n\r\n"n""o","2"\r\nmaybe,0,extra\n"open\n' >"$work/seeds/csv/dialects"
+# request (pgm serve's API, fuzz/request_fuzz.cpp): the first byte picks the endpoint (0 query, 1 independent,
+# 2 render), the rest is the JSON body or the query string.
+seeds request "$MAX_LEN_SMALL" "$root"/tests/data/fuzz/request/*
+printf '\x00{"evidence": {"Rain": "yes"}, "soft_evidence": {"Sprinkler": [0.8, 0.2]}, "targets": ["1"]}' >"$work/seeds/request/query"
+printf '\x00{"evidence": {"0": "1"}}' >"$work/seeds/request/query-evidence"
+printf '\x01{"x": ["Rain"], "y": ["1"], "given": ["Sprinkler"]}' >"$work/seeds/request/independent"
+printf '\x02given=Rain%%3Dyes,0=1&soft=Sprinkler=0.8,0.2' >"$work/seeds/request/render"
 
 failed=()
 summary=()
-for name in yaml bif xmlbif uai evidence given csv; do
+for name in yaml bif xmlbif uai evidence given csv request; do
   max="$MAX_LEN"
-  [[ $name == evidence || $name == given || $name == csv ]] && max="$MAX_LEN_SMALL"
+  [[ $name == evidence || $name == given || $name == csv || $name == request ]] && max="$MAX_LEN_SMALL"
   dict="$root/fuzz/dict/$name.dict"
   [[ $name == given ]] && dict="$root/fuzz/dict/evidence.dict"
   log="$work/$name.log"

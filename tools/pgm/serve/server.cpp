@@ -86,7 +86,7 @@ Json parse_body(const httplib::Request& req, std::initializer_list<std::string_v
   Json j;
   try {
     j = Json::parse(req.body);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, and out_of_range for a number like 1e400
     std::string what = e.what();
     if (const auto close = what.find("] "); what.rfind("[json.exception", 0) == 0 && close != std::string::npos)
       what = what.substr(close + 2);
@@ -155,7 +155,9 @@ query::SoftAssignments soft_field(const Json& body) {
   const Json& soft = body["soft_evidence"];
   if (!soft.is_object())
     throw HttpError(400, "'soft_evidence' must be an object of variable: [likelihood per state], got " + type_of(soft));
-  for (const auto& [name, list] : soft.items()) {
+  for (const auto& item : soft.items()) {
+    const std::string& name = item.key();  // not a structured binding: clang 14 cannot capture those
+    const Json& list = item.value();
     const auto bad = [&](const std::string& got) {
       return HttpError(400, "soft evidence for '" + name + "' must be a list of numbers (one likelihood per state), got " + got);
     };
@@ -368,6 +370,19 @@ struct Route {
   const char* allow;  // methods, for 405's Allow header
 };
 
+// The API's endpoints, for run()'s router and answer() alike.
+struct ApiRoute {
+  const char* path;
+  const char* method;
+  void (Api::*handler)(const httplib::Request&, httplib::Response&) const;
+};
+constexpr ApiRoute kApiRoutes[] = {
+    {"/api/model", "GET", &Api::model},
+    {"/api/query", "POST", &Api::query},
+    {"/api/independent", "POST", &Api::independent},
+    {"/api/render", "GET", &Api::render},
+};
+
 }  // namespace
 
 void run(const Model& model, const Options& options, std::ostream& out) {
@@ -420,10 +435,11 @@ void run(const Model& model, const Options& options, std::ostream& out) {
     get(std::string(asset.path), serve_asset);
     if (asset.path == "/index.html") get("/", serve_asset);
   }
-  get("/api/model", [&api](const auto& req, auto& res) { api.model(req, res); });
-  post("/api/query", [&api](const auto& req, auto& res) { api.query(req, res); });
-  post("/api/independent", [&api](const auto& req, auto& res) { api.independent(req, res); });
-  get("/api/render", [&api](const auto& req, auto& res) { api.render(req, res); });
+  for (const ApiRoute& route : kApiRoutes) {
+    const auto handler = [&api, h = route.handler](const httplib::Request& req, httplib::Response& res) { (api.*h)(req, res); };
+    if (std::string_view(route.method) == "GET") get(route.path, handler);
+    else post(route.path, handler);
+  }
 
   // Errors httplib finds itself (no route, a malformed request, a body over the limit) get a JSON
   // body too; a known path asked with another method is 405 with the methods it takes.
@@ -486,6 +502,25 @@ void run(const Model& model, const Options& options, std::ostream& out) {
   if (!stopped_by_signal || !listened)
     throw std::runtime_error("the server stopped accepting connections on " + options.host + " port " +
                              std::to_string(port));
+}
+
+Reply answer(const Model& model, const Options& options, std::string_view method, std::string_view target,
+             std::string body) {
+  httplib::Request req;
+  req.method = std::string(method);
+  req.target = std::string(target);
+  req.path = url_decode(target.substr(0, target.find('?')));
+  req.body = std::move(body);
+  httplib::Response res;
+  const Api api(model, options);
+  for (const ApiRoute& route : kApiRoutes) {
+    if (req.path != route.path) continue;
+    if (req.method != route.method)
+      return {405, kJson, error_body("method " + req.method + " is not allowed on " + req.path + "; use " + route.method)};
+    guarded([&api, h = route.handler](const httplib::Request& q, httplib::Response& r) { (api.*h)(q, r); }, options)(req, res);
+    return {res.status == -1 ? 200 : res.status, res.get_header_value("Content-Type"), std::move(res.body)};
+  }
+  return {404, kJson, error_body("no such path: " + req.path)};
 }
 
 }  // namespace pgm::serve

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 
 namespace pgm::serve {
 
@@ -22,5 +23,17 @@ struct Options {
 // SIGTERM arrives, then stops cleanly and returns. A host or port that cannot be bound is a
 // cli::UsageError naming it.
 void run(const Model& model, const Options& options, std::ostream& out);
+
+// One API request answered as the server answers it, without a socket: the same handlers and the same
+// mapping of errors to statuses (the HTTP layer itself is httplib's). `target` is the path with its
+// query string (/api/model, /api/query, /api/independent, /api/render?given=...). For the fuzzer and
+// tests: a status of 500 means an internal error reached by input, which must never happen.
+struct Reply {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+};
+[[nodiscard]] Reply answer(const Model& model, const Options& options, std::string_view method, std::string_view target,
+                           std::string body);
 
 }  // namespace pgm::serve
