@@ -1,5 +1,5 @@
 # Writes OUTPUT, a C++ file defining pgm::serve::page_assets() with the bytes of every file in DIR
-# (not recursive; hidden files and editor backups skipped). Run by tools/CMakeLists.txt at build time.
+# (not recursive; hidden files and editor backups skipped). Run at build time (page_assets.cmake).
 file(GLOB files LIST_DIRECTORIES false RELATIVE "${DIR}" "${DIR}/*")
 list(SORT files)
 set(arrays "")
