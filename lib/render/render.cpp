@@ -85,7 +85,7 @@ struct Picture {
 // 2.43 write a group with the cell's ID (as "a_<ID>"; renamed after rendering).
 std::string discrete_label(std::size_t v, const std::string& name, const std::vector<std::string>& states,
                            const std::vector<double>* posterior, std::optional<std::size_t> observed, bool shaded,
-                           bool soft) {
+                           bool soft, std::size_t max_rows) {
   std::string l = "<TABLE BORDER=\"1\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\" COLOR=\"#555555\"";
   if (shaded) l += std::string(" BGCOLOR=\"") + kShade + "\"";
   if (soft) l += " STYLE=\"DASHED\"";
@@ -97,7 +97,22 @@ std::string discrete_label(std::size_t v, const std::string& name, const std::ve
     std::size_t widest = 1;
     for (const auto& s : states) widest = std::max(widest, s.size());
     const int name_width = static_cast<int>(widest) * kFontSize * 6 / 10 + 4;
-    for (std::size_t s = 0; s < states.size(); ++s) {
+    // The rows shown: every state, or the most probable max_rows (ties to the lower index) and the
+    // observed one, in state order.
+    std::vector<std::size_t> shown(states.size());
+    for (std::size_t s = 0; s < shown.size(); ++s) shown[s] = s;
+    const std::size_t keep = std::max<std::size_t>(max_rows, 1);
+    if (shown.size() > keep) {
+      const auto more_probable = [&](std::size_t a, std::size_t b) {
+        const double pa = (*posterior)[a], pb = (*posterior)[b];
+        return pa > pb || (!(pb > pa) && a < b);
+      };
+      std::nth_element(shown.begin(), shown.begin() + static_cast<std::ptrdiff_t>(keep), shown.end(), more_probable);
+      shown.resize(keep);
+      if (observed && std::find(shown.begin(), shown.end(), *observed) == shown.end()) shown.back() = *observed;
+      std::sort(shown.begin(), shown.end());
+    }
+    for (const std::size_t s : shown) {
       const double p = (*posterior)[s];
       const std::string id = "pgm-s-" + std::to_string(v) + "-" + std::to_string(s);
       const std::string pct = percent(p);
@@ -114,6 +129,12 @@ std::string discrete_label(std::size_t v, const std::string& name, const std::ve
         l += "<TD FIXEDSIZE=\"TRUE\" WIDTH=\"" + std::to_string(kBarWidth - filled) + "\" HEIGHT=\"9\" BGCOLOR=\"" +
              kBarRest + "\"></TD>";
       l += "<TD ALIGN=\"RIGHT\" WIDTH=\"46\">" + pct + "</TD></TR></TABLE></TD></TR>";
+    }
+    if (shown.size() < states.size()) {
+      double rest = 1.0;
+      for (const std::size_t s : shown) rest -= (*posterior)[s];
+      l += "<TR><TD ALIGN=\"LEFT\"><I>… " + std::to_string(states.size() - shown.size()) + " more states, " +
+           percent(std::max(rest, 0.0)) + " in all</I></TD></TR>";
     }
   }
   return l + "</TABLE>";
@@ -225,7 +246,8 @@ Picture describe(const Model& model, const query::Evidence& evidence, const Opti
       // Names only (over the bar cut-off): a plain box, which Graphviz lays out faster than a table
       // and without the few hundred bytes Graphviz 2.43 leaks per HTML-like label.
       if (posterior[v] == nullptr && !observed[v]) continue;
-      pic.nodes[v].label = discrete_label(v, vars[v].name, vars[v].states, posterior[v], observed[v], shaded[v], soft[v]);
+      pic.nodes[v].label = discrete_label(v, vars[v].name, vars[v].states, posterior[v], observed[v], shaded[v], soft[v],
+                                          options.max_state_rows);
     }
   } else {
     std::vector<std::string> line(n);

@@ -35,6 +35,10 @@ enum class Format { svg, png, pdf, dot };
 // Above this many variables the state rows are left out (names only, and no inference is run):
 // bars make a 1,000-node picture unreadable and its layout slow.
 inline constexpr std::size_t kDefaultMaxBarVariables = 200;
+// A variable with more states than this shows only its most probable ones (and its observed one),
+// in state order, then a row "… N more states" with their total: a UAI variable may have 10^5 states,
+// whose rows Graphviz would lay out for minutes.
+inline constexpr std::size_t kDefaultMaxStateRows = 50;
 
 // The independence picture (`pgm independent --render`): X, Y and the conditioning set by name.
 // The conditioning set is shaded; when X and Y are dependent, the edges of the witness active
@@ -50,6 +54,7 @@ struct Options {
   // State rows (and inference) only for models with at most this many variables.
   std::size_t max_bar_variables = kDefaultMaxBarVariables;
   bool bars = true;  // false: names only, whatever the size
+  std::size_t max_state_rows = kDefaultMaxStateRows;  // at least 1
   // The engine that computes the posteriors ("auto" or a name of query::engine_names()) and its
   // memory limit (LimitError beyond it, as for any query).
   std::string method = "auto";

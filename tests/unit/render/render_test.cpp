@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -80,6 +81,33 @@ double shown_percent(const pugi::xml_document& doc, std::size_t v, std::size_t s
 // The shown percent is 100 p rounded to one decimal: within half a unit of the last place.
 void expect_percent(const pugi::xml_document& doc, std::size_t v, std::size_t s, double p) {
   EXPECT_NEAR(shown_percent(doc, v, s), 100 * p, 0.05 + 1e-9) << "row " << v << "-" << s;
+}
+
+// A variable of 120 states, P(s) ∝ 1 for s < 100 and ∝ 10 for s >= 100 (Z = 300): with 50 rows at
+// most, the 20 heavy states (10/300 each) and the 30 lowest light ones are shown, in state order,
+// then "… 70 more states" with their total 70/300 = 23.3%. An observed state is always shown.
+TEST(Render, ManyStatesShowTheMostProbableRows) {
+  std::string states, values;
+  for (int s = 0; s < 120; ++s) {
+    states += (s ? ", " : "") + std::to_string(s);
+    values += (s ? ", " : "") + std::string(s < 100 ? "1" : "10");
+  }
+  const Model m = Model::loads("type: markov-network\nvariables:\n  W: [" + states + "]\n  B: [a, b]\nfactors:\n"
+                               "  - {scope: [W], values: [" + values + "]}\n  - {scope: [B], values: [1, 1]}\n",
+                               "yaml");
+  Parsed svg(render::render(m, Evidence{}));
+  std::size_t rows = 0;
+  for (int s = 0; s < 120; ++s) rows += by_id(svg.doc, "pgm-s-0-" + std::to_string(s)) ? 1 : 0;
+  EXPECT_EQ(rows, render::kDefaultMaxStateRows);
+  for (int s = 100; s < 120; ++s) expect_percent(svg.doc, 0, static_cast<std::size_t>(s), 10.0 / 300);
+  for (int s = 0; s < 30; ++s) EXPECT_TRUE(by_id(svg.doc, "pgm-s-0-" + std::to_string(s))) << s;
+  EXPECT_FALSE(by_id(svg.doc, "pgm-s-0-30"));
+  const std::vector<std::string> all = texts(svg.doc.document_element());
+  EXPECT_NE(std::find(all.begin(), all.end(), "… 70 more states, 23.3% in all"), all.end());
+  // Observing a light state past the cut shows it (100.0%).
+  const std::vector<std::pair<std::string, std::string>> given = {{"W", "77"}};
+  Parsed observed(render::render(m, Evidence::from_names(m, given)));
+  expect_percent(observed.doc, 0, 77, 1.0);
 }
 
 TEST(Render, FormatFromPath) {
