@@ -161,6 +161,9 @@ Picture describe(const Model& model, const query::Evidence& evidence, const Opti
   Picture pic;
   const auto& vars = model.variables();
   const std::size_t n = vars.size();
+  if (n > options.max_variables)
+    throw LimitError("a picture of " + std::to_string(n) + " variables is refused: Graphviz's layout of more than " +
+                     std::to_string(options.max_variables) + " would take minutes");
 
   // Edges: parents → child; undirected u < v for Markov networks and Gaussians.
   if (const BayesianNetwork* bn = model.bayesian_network()) {

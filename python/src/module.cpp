@@ -927,16 +927,22 @@ PYBIND11_MODULE(_pgm, m) {
           "than 200 variables, and with bars=False.")
       .def(
           "_repr_svg_",
-          [](const Model& self) {
-            // Jupyter's picture of the model: its prior marginals; names only if inference is refused.
-            py::gil_scoped_release release;
-            try {
-              return pgm::render::render(self, {});
-            } catch (const pgm::LimitError&) {
-              pgm::render::Options o;
-              o.bars = false;
-              return pgm::render::render(self, {}, o);
+          [](const Model& self) -> py::object {
+            // Jupyter's picture of the model: its prior marginals; names only if inference is refused;
+            // None (Jupyter then shows the text repr) for models too large to lay out.
+            if (self.size() > pgm::render::kDefaultMaxVariables) return py::none();
+            std::string svg;
+            {
+              py::gil_scoped_release release;
+              try {
+                svg = pgm::render::render(self, {});
+              } catch (const pgm::LimitError&) {
+                pgm::render::Options o;
+                o.bars = false;
+                svg = pgm::render::render(self, {}, o);
+              }
             }
+            return py::str(svg);
           },
           "The SVG picture of the model (pgm.Model.render()), which Jupyter displays.")
       .def(

@@ -110,6 +110,22 @@ TEST(Render, ManyStatesShowTheMostProbableRows) {
   expect_percent(observed.doc, 0, 77, 1.0);
 }
 
+// More variables than Options::max_variables: refused before any layout (a names-only picture of
+// 20,000 unconnected nodes took Graphviz over 30 s).
+TEST(Render, TooManyVariablesAreRefused) {
+  std::string cards;
+  for (std::size_t i = 0; i <= render::kDefaultMaxVariables; ++i) cards += " 2";
+  const Model m = Model::loads("MARKOV\n" + std::to_string(render::kDefaultMaxVariables + 1) + "\n" + cards + "\n0\n", "uai");
+  render::Options o;
+  o.bars = false;
+  try {
+    (void)render::render(m, Evidence{}, o);
+    ADD_FAILURE() << "a picture of 5001 variables must be refused";
+  } catch (const pgm::LimitError& e) {
+    EXPECT_NE(std::string(e.what()).find("5001 variables"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Render, FormatFromPath) {
   EXPECT_EQ(render::format_from_path("a/b.svg"), render::Format::svg);
   EXPECT_EQ(render::format_from_path("b.PNG"), render::Format::png);
