@@ -30,6 +30,16 @@ def cli_path():
     return None
 
 
+def cli():
+    """The built pgm command line; skipped when absent, a failure under CI."""
+    p = cli_path()
+    if p is None or not p.exists():
+        if in_ci():
+            pytest.fail("the pgm command line is not built (PGM_CLI unset)")
+        pytest.skip("the pgm command line is not built")
+    return p
+
+
 def need_shared(*parts):
     """A path under ../shared; skip when it is absent (fail under CI, where it must exist)."""
     p = SHARED.joinpath(*parts)

@@ -15,16 +15,7 @@ import numpy as np
 import pytest
 
 import pgm
-from conftest import MODELS, cli_path, in_ci, need_shared
-
-
-def cli():
-    p = cli_path()
-    if p is None or not p.exists():
-        if in_ci():
-            pytest.fail("the pgm command line is not built (PGM_CLI unset)")
-        pytest.skip("the pgm command line is not built")
-    return p
+from conftest import MODELS, cli, need_shared
 
 
 def sampled_rows(model, n, seed, keep, columns):

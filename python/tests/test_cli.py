@@ -12,18 +12,9 @@ import subprocess
 import pytest
 
 import pgm
-from conftest import MODELS, cli_path, in_ci, need_shared
+from conftest import MODELS, cli, need_shared
 
 NETWORKS = ["asia.bif", "alarm.bif", "child.bif", "insurance.bif", "sachs.bif"]
-
-
-def cli():
-    p = cli_path()
-    if p is None or not p.exists():
-        if in_ci():
-            pytest.fail("the pgm command line is not built (PGM_CLI unset)")
-        pytest.skip("the pgm command line is not built")
-    return p
 
 
 def run_json(*args):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import pgm
-from conftest import MODELS, cli_path, in_ci
+from conftest import MODELS, cli
 
 # A -> B, both binary; the starting parameters only matter for EM.
 AB = {
@@ -23,15 +23,6 @@ AB = {
 }
 # Counts: (a0, b0) x2, (a0, b1) x1, (a1, b1) x1.
 ROWS = [{"A": "a0", "B": "b0"}, {"A": "a0", "B": "b0"}, {"A": "a0", "B": "b1"}, {"A": "a1", "B": "b1"}]
-
-
-def cli():
-    p = cli_path()
-    if p is None or not p.exists():
-        if in_ci():
-            pytest.fail("the pgm command line is not built (PGM_CLI unset)")
-        pytest.skip("the pgm command line is not built")
-    return p
 
 
 def p_a0(m):
