@@ -552,6 +552,14 @@ Gaussian Model::condition(const Evidence& evidence, std::vector<std::string>* wa
   return joint_gaussian().condition(e.values_as_given(), warnings);
 }
 
+std::vector<std::string> Model::unobserved(std::span<const std::pair<std::string, std::string>> given) const {
+  std::vector<std::string> out;
+  for (const auto& v : variables())
+    if (std::none_of(given.begin(), given.end(), [&](const auto& g) { return g.first == v.name; })) out.push_back(v.name);
+  if (out.empty()) throw QueryError("every variable is observed: nothing left to infer");
+  return out;
+}
+
 Gaussian Model::posterior(std::span<const std::string> targets, const Evidence& evidence,
                           std::vector<std::string>* warnings) const {
   if (discrete()) needs_continuous(*this, "a Gaussian posterior");

@@ -245,6 +245,9 @@ class Model {
   // repeated, observed) before the observed names, as `pgm query` has always reported them.
   [[nodiscard]] Gaussian posterior(std::span<const std::string> targets, const ContinuousEvidence& values,
                                    std::vector<std::string>* warnings = nullptr) const;
+  // The variables not named in `given`, in declared order: what `pgm marginals` and POST /api/query
+  // answer for a continuous model. QueryError when every variable is observed.
+  [[nodiscard]] std::vector<std::string> unobserved(std::span<const std::pair<std::string, std::string>> given) const;
   // A full point, every variable exactly once by name; QueryError otherwise.
   [[nodiscard]] double mahalanobis(const ContinuousEvidence& point) const;
   [[nodiscard]] double log_density(const ContinuousEvidence& point) const;

@@ -480,14 +480,7 @@ void run_marginals(InferenceOptions& opts) {
   if (!model.discrete()) {
     if (!soft.empty()) (void)apply_soft(model, {}, soft, max_memory);  // the library's refusal
     // Every variable not observed: its posterior mean and variance.
-    std::vector<std::string> targets;
-    for (const auto& v : model.variables()) {
-      if (std::none_of(given.begin(), given.end(), [&](const auto& g) { return g.first == v.name; })) {
-        targets.push_back(v.name);
-      }
-    }
-    if (targets.empty()) throw QueryError("every variable is observed: nothing left to infer");
-    run_gaussian_query(model, targets, given, opts.json, std::cout);
+    run_gaussian_query(model, model.unobserved(given), given, opts.json, std::cout);
     return;
   }
   query::Query q;  // every variable's marginal

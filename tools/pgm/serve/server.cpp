@@ -237,12 +237,7 @@ class Api {
     if (!discrete) {
       if (!soft.empty()) (void)query::Evidence().with_soft(model_, soft);  // the library's refusal
       const ContinuousEvidence values = query::parse_values(given);
-      if (targets.empty()) {  // as `pgm marginals`: every variable not observed
-        for (const auto& v : model_.variables())
-          if (std::none_of(given.begin(), given.end(), [&](const auto& g) { return g.first == v.name; }))
-            targets.push_back(v.name);
-        if (targets.empty()) throw QueryError("every variable is observed: nothing left to infer");
-      }
+      if (targets.empty()) targets = model_.unobserved(given);  // as `pgm marginals`
       std::vector<std::string> warnings;
       const Gaussian post = model_.posterior(targets, values, &warnings);
       set_json(res, cli::gaussian_query_json(post, values, warnings));
